@@ -1,0 +1,1 @@
+//! Allowlists, inline markers, ignore file, baselines (placeholder).

@@ -1,0 +1,74 @@
+//! Command-line definitions (clap) and dispatch. No scanning logic lives
+//! here: each subcommand module turns its arguments into library calls and a
+//! [`Report`](leakgate::report::Report), and [`output`] renders it.
+
+use clap::{Parser, Subcommand};
+
+mod baseline;
+mod db;
+mod deps;
+mod hook;
+pub mod output;
+mod rules;
+mod sbom;
+mod scan;
+mod scan_git;
+
+/// How a successful run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to report: exit 0.
+    Clean,
+    /// Findings that fail the run: exit with this code (1 unless `--exit-code`).
+    Findings(u8),
+}
+
+/// Stops secrets and vulnerable dependencies from reaching a repository or a release.
+#[derive(Debug, Parser)]
+#[command(name = "leakgate", version, about, long_about = None, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  leakgate scan .                      scan a directory (honours .gitignore)
+  leakgate scan --staged               pre-commit: scan what is staged
+  leakgate scan --history --all-refs   audit the full git history
+  leakgate deps .                      check lockfiles against OSV advisories
+  leakgate sbom . -o sbom.cdx.json     write a CycloneDX SBOM
+  leakgate hook install --pre-commit   install the git hook
+
+Exit codes: 0 clean, 1 findings (see --exit-code), 2 usage, config or runtime error.";
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Scan files, directories, stdin or git history for secrets.
+    Scan(scan::ScanArgs),
+    /// List or check the secret rules.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+    /// Install or remove the git hooks.
+    #[command(subcommand)]
+    Hook(hook::HookCommand),
+    /// Check lockfiles for known-vulnerable dependencies (OSV).
+    Deps(deps::DepsArgs),
+    /// Generate an SBOM from lockfiles, list the inventory, or check an SBOM.
+    Sbom(sbom::SbomArgs),
+    /// Manage the offline OSV vulnerability database.
+    #[command(subcommand)]
+    Db(db::DbCommand),
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Scan(a) => scan::run(a),
+        Command::Rules(c) => rules::run(c),
+        Command::Hook(c) => hook::run(c),
+        Command::Deps(a) => deps::run(a),
+        Command::Sbom(a) => sbom::run(a),
+        Command::Db(c) => db::run(c),
+    }
+}

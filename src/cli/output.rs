@@ -1,0 +1,81 @@
+//! Output options shared by every command that produces findings, and the one
+//! place reports are rendered and exit codes decided.
+
+use super::Outcome;
+use anyhow::Context;
+use clap::Args;
+use leakgate::report::{self, Format, RenderOptions, Report};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Flags common to `scan`, `deps` and `sbom check`.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to FILE (a short summary still goes to stderr).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Exit code when findings fail the run.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub exit_code: u8,
+    /// Never colour text output (also: NO_COLOR environment variable).
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+/// Renders `report` as asked, and returns the outcome for the exit code:
+/// `failing` is how many findings fail the run (all of them for secrets; those
+/// above the threshold for vulnerabilities).
+pub fn emit(report: &Report, args: &OutputArgs, failing: usize) -> anyhow::Result<Outcome> {
+    match &args.report {
+        Some(path) => {
+            let mut file = std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot write report {}", path.display()))?,
+            );
+            report::write(
+                report,
+                args.format,
+                &RenderOptions { color: false },
+                &mut file,
+            )
+            .and_then(|_| file.flush())
+            .with_context(|| format!("cannot write report {}", path.display()))?;
+            let mut err = std::io::stderr().lock();
+            report::write(
+                report,
+                Format::Text,
+                &RenderOptions {
+                    color: color_for(&std::io::stderr(), args),
+                },
+                &mut err,
+            )?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let color = color_for(&stdout, args);
+            let mut out = stdout.lock();
+            match report::write(report, args.format, &RenderOptions { color }, &mut out)
+                .and_then(|_| out.flush())
+            {
+                Ok(()) => {}
+                // A closed pipe (`leakgate scan | head`) is not an error worth exit 2.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(e).context("cannot write report to stdout"),
+            }
+        }
+    }
+    if failing > 0 && args.exit_code != 0 {
+        Ok(Outcome::Findings(args.exit_code))
+    } else {
+        Ok(Outcome::Clean)
+    }
+}
+
+fn color_for(stream: &impl IsTerminal, args: &OutputArgs) -> bool {
+    !args.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && stream.is_terminal()
+}

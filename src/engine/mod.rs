@@ -1,0 +1,1 @@
+//! Matching engine: keyword prefilter, regex, entropy (placeholder).

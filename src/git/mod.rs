@@ -1,0 +1,1 @@
+//! git2 helpers (placeholder).

@@ -1,0 +1,197 @@
+//! Reports: the `leakgate/findings/v1` document and one writer per format.
+//!
+//! Every command (secret scans, `deps`, `sbom check`) builds a [`Report`] and
+//! hands it to [`write`]. Adding a format touches one file in this folder plus
+//! one [`Format`] variant.
+
+use crate::finding::Finding;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+/// Schema id of the JSON document.
+pub const SCHEMA: &str = "leakgate/findings/v1";
+
+/// The tool that produced a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    /// Always `leakgate`.
+    pub name: String,
+    /// Crate version.
+    pub version: String,
+}
+
+impl Default for Tool {
+    fn default() -> Self {
+        Tool {
+            name: "leakgate".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+/// Something that could not be read or checked: reported, never silently dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// The input concerned (file path, ref, blob id, ...).
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Counters of a scan. Keys are snake_case (`files_scanned`, `bytes_scanned`,
+/// `files_skipped_binary`, `commits`, `blobs`, `packages`, ...); which keys are
+/// present depends on the command. Ordered so output is deterministic.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Stats(pub BTreeMap<String, serde_json::Value>);
+
+impl Stats {
+    /// Sets a counter or value.
+    pub fn set(&mut self, key: &str, value: impl Into<serde_json::Value>) {
+        self.0.insert(key.to_string(), value.into());
+    }
+
+    /// Adds to an integer counter (creating it at 0).
+    pub fn add(&mut self, key: &str, n: u64) {
+        let cur = self.get_u64(key);
+        self.0.insert(key.to_string(), (cur + n).into());
+    }
+
+    /// Reads an integer counter (0 when absent).
+    pub fn get_u64(&self, key: &str) -> u64 {
+        self.0.get(key).and_then(|v| v.as_u64()).unwrap_or(0)
+    }
+
+    /// Merges another set of counters in: integers are summed, others replaced.
+    pub fn merge(&mut self, other: &Stats) {
+        for (k, v) in &other.0 {
+            match (self.0.get(k).and_then(|x| x.as_u64()), v.as_u64()) {
+                (Some(a), Some(b)) => {
+                    self.0.insert(k.clone(), (a + b).into());
+                }
+                _ => {
+                    self.0.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+}
+
+/// What was scanned and how it went.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScanInfo {
+    /// `secrets`, `deps` or `sbom-check` (or a combination, `secrets+deps`).
+    pub command: String,
+    /// What was scanned (path, range, `-` for stdin).
+    pub target: String,
+    /// Wall time.
+    pub duration_ms: u64,
+    /// Counters.
+    pub stats: Stats,
+    /// Inputs that could not be read or checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<Problem>,
+    /// Non-fatal notes (truncated history, stale ignore entries, expired ignores, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// The findings document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// Producer.
+    pub tool: Tool,
+    /// Scan metadata.
+    pub scan: ScanInfo,
+    /// Findings, sorted by path, line, rule.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// A report for `command` over `target`, with no findings yet.
+    pub fn new(command: &str, target: &str) -> Report {
+        Report {
+            schema: SCHEMA.to_string(),
+            tool: Tool::default(),
+            scan: ScanInfo {
+                command: command.into(),
+                target: target.into(),
+                ..ScanInfo::default()
+            },
+            findings: Vec::new(),
+        }
+    }
+
+    /// Sorts findings into the canonical, deterministic order.
+    pub fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (
+                &a.location.path,
+                a.location.line,
+                a.location.column,
+                &a.rule_id,
+                &a.fingerprint,
+            )
+                .cmp(&(
+                    &b.location.path,
+                    b.location.line,
+                    b.location.column,
+                    &b.rule_id,
+                    &b.fingerprint,
+                ))
+        });
+    }
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable, coloured on a terminal.
+    Text,
+    /// The `leakgate/findings/v1` JSON document.
+    Json,
+    /// One finding object per line.
+    Jsonl,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// Comma-separated values.
+    Csv,
+    /// JUnit XML (one test case per finding).
+    Junit,
+    /// GitLab secret-detection / dependency-scanning report.
+    Gitlab,
+}
+
+/// How to render.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Use ANSI colours (text format only).
+    pub color: bool,
+}
+
+/// Writes `report` in `format` to `out`.
+pub fn write(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let _ = opts;
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)?;
+            writeln!(out)
+        }
+        Format::Jsonl => {
+            for f in &report.findings {
+                serde_json::to_writer(&mut *out, f)?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+        _ => Err(io::Error::other("format not implemented yet")),
+    }
+}

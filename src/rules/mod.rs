@@ -1,0 +1,1 @@
+//! Rule model, built-in rules, user config (placeholder).

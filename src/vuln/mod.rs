@@ -1,0 +1,3 @@
+//! Vulnerability database and matching (placeholder).
+
+pub mod version;
