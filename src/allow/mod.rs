@@ -1,1 +1,3 @@
 //! Allowlists, inline markers, ignore file, baselines (placeholder).
+
+pub mod baseline;

@@ -1,0 +1,1 @@
+//! Baselines: only new findings fail (placeholder).
