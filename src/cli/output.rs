@@ -1,5 +1,9 @@
 //! Output options shared by every command that produces findings, and the one
 //! place reports are rendered and exit codes decided.
+//!
+//! The report goes to stdout in the chosen format, or with `--report FILE` to
+//! that file while stderr gets the compact human summary (errors, warnings,
+//! the totals line), so a CI log stays readable when the artifact is SARIF.
 
 use super::Outcome;
 use anyhow::Context;
@@ -29,37 +33,41 @@ pub struct OutputArgs {
 /// `failing` is how many findings fail the run (all of them for secrets; those
 /// above the threshold for vulnerabilities).
 pub fn emit(report: &Report, args: &OutputArgs, failing: usize) -> anyhow::Result<Outcome> {
+    // One clock reading for the whole run, so every timestamp a format
+    // carries (GitLab's scan times) agrees.
+    let finished_at = Some(time::OffsetDateTime::now_utc());
     match &args.report {
         Some(path) => {
             let mut file = std::io::BufWriter::new(
                 std::fs::File::create(path)
                     .with_context(|| format!("cannot write report {}", path.display()))?,
             );
-            report::write(
-                report,
-                args.format,
-                &RenderOptions { color: false },
-                &mut file,
-            )
-            .and_then(|_| file.flush())
-            .with_context(|| format!("cannot write report {}", path.display()))?;
-            let mut err = std::io::stderr().lock();
-            report::write(
-                report,
-                Format::Text,
-                &RenderOptions {
-                    color: color_for(&std::io::stderr(), args),
-                },
-                &mut err,
-            )?;
+            let file_opts = RenderOptions {
+                color: false,
+                finished_at,
+            };
+            report::write(report, args.format, &file_opts, &mut file)
+                .and_then(|_| file.flush())
+                .with_context(|| format!("cannot write report {}", path.display()))?;
+            // The file holds the report; the terminal gets the short summary.
+            let stderr = std::io::stderr();
+            let opts = RenderOptions {
+                color: color_for(&stderr, args),
+                finished_at,
+            };
+            let mut err = stderr.lock();
+            report::write_summary(report, &opts, &mut err)
+                .and_then(|_| writeln!(err, "Report written to {}", path.display()))
+                .context("cannot write the summary to stderr")?;
         }
         None => {
             let stdout = std::io::stdout();
-            let color = color_for(&stdout, args);
+            let opts = RenderOptions {
+                color: color_for(&stdout, args),
+                finished_at,
+            };
             let mut out = stdout.lock();
-            match report::write(report, args.format, &RenderOptions { color }, &mut out)
-                .and_then(|_| out.flush())
-            {
+            match report::write(report, args.format, &opts, &mut out).and_then(|_| out.flush()) {
                 Ok(()) => {}
                 // A closed pipe (`leakgate scan | head`) is not an error worth exit 2.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -74,6 +82,8 @@ pub fn emit(report: &Report, args: &OutputArgs, failing: usize) -> anyhow::Resul
     }
 }
 
+/// Colour only on a terminal, and never with `--no-color` or a non-empty
+/// `NO_COLOR` (<https://no-color.org>).
 fn color_for(stream: &impl IsTerminal, args: &OutputArgs) -> bool {
     !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
