@@ -95,6 +95,11 @@ fn sarif_driver_and_rules_follow_github_conventions() {
     );
     assert_eq!(vuln["help"]["text"], "Upgrade semver to 7.5.2 or later.");
     assert_eq!(
+        vuln["help"]["markdown"],
+        "Upgrade semver to 7.5.2 or later.\n\nAdvisory: \
+         [GHSA-c2qf-rxjj-qqgw](https://github.com/advisories/GHSA-c2qf-rxjj-qqgw)"
+    );
+    assert_eq!(
         vuln["fullDescription"]["text"],
         "semver vulnerable to Regular Expression Denial of Service (affects npm packages; also known as CVE-2022-25883)"
     );
@@ -301,5 +306,86 @@ fn gitlab_mixed_report_keeps_secrets_and_says_what_it_left_out() {
         &json!({ "level": "warn", "value":
             "1 vulnerability finding(s) are not in this secret detection report; \
              run `leakgate deps --format gitlab` for a dependency scanning report" })
+    );
+}
+
+/// Findings at the edges of the model: no line, an absolute path with
+/// spaces, unknown severity, a vulnerability with no fix and no score.
+fn edge_report() -> Report {
+    let mut stdin = secret_finding();
+    stdin.location.path = "-".into();
+    stdin.location.line = 0;
+    stdin.location.column = 0;
+    stdin.severity = leakgate::Severity::Info;
+    let mut absolute = git_finding();
+    absolute.location.path = "/home/dev/my project/.env".into();
+    absolute.location.end_line = Some(5);
+    let mut unfixed = vuln_finding();
+    unfixed.severity = leakgate::Severity::Unknown;
+    if let Some(v) = unfixed.vulnerability.as_mut() {
+        v.fixed_versions.clear();
+        v.suggested_fix = None;
+        v.cvss_score = None;
+        v.cvss_vector = None;
+        v.url = None;
+        v.aliases.clear();
+    }
+    let mut r = mixed_report();
+    r.findings = vec![stdin, absolute, unfixed];
+    r
+}
+
+#[test]
+fn sarif_validates_at_the_edges() {
+    let log = assert_valid_sarif(&edge_report());
+    let results = &log["runs"][0]["results"];
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"],
+        json!({ "artifactLocation": { "uri": "-", "uriBaseId": "%SRCROOT%" } })
+    );
+    assert_eq!(results[0]["level"], "note");
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"],
+        json!({
+            "artifactLocation": { "uri": "file:///home/dev/my%20project/.env" },
+            "region": { "startLine": 3, "startColumn": 19, "endLine": 5 }
+        })
+    );
+    assert_eq!(results[2]["level"], "warning");
+    let rules = &log["runs"][0]["tool"]["driver"]["rules"];
+    assert!(rules[0]["properties"].get("security-severity").is_none());
+    assert!(rules[2]["properties"].get("security-severity").is_none());
+    assert_eq!(
+        rules[2]["help"]["text"],
+        "No fixed version of semver is published; assess the advisory and consider replacing the package."
+    );
+}
+
+#[test]
+fn gitlab_reports_at_the_edges() {
+    let mut report = edge_report();
+    report.scan.duration_ms = 1000;
+    let doc = json(&report, Format::Gitlab);
+    assert_gitlab_envelope(&doc, "secret_detection");
+    let stdin = &doc["vulnerabilities"][0];
+    assert_eq!(stdin["severity"], "Info");
+    assert_eq!(
+        stdin["location"],
+        json!({ "file": "-", "commit": { "sha": "0000000" } })
+    );
+
+    report
+        .findings
+        .retain(|f| f.kind == leakgate::FindingKind::Vulnerability);
+    let doc = json(&report, Format::Gitlab);
+    assert_gitlab_envelope(&doc, "dependency_scanning");
+    let v = &doc["vulnerabilities"][0];
+    assert_eq!(v["severity"], "Unknown");
+    assert_eq!(v["solution"], "No fixed version of semver is published.");
+    assert!(v.get("links").is_none());
+    assert_eq!(
+        v["identifiers"][0],
+        json!({ "type": "ghsa", "name": "GHSA-c2qf-rxjj-qqgw", "value": "GHSA-c2qf-rxjj-qqgw",
+                "url": "https://github.com/advisories/GHSA-c2qf-rxjj-qqgw" })
     );
 }

@@ -158,11 +158,16 @@ fn rule(findings: &[&Finding]) -> Value {
     }
 
     let help = help_text(first);
+    // GitHub shows `help.markdown` under the alert; link the advisory there.
+    let markdown = match &help_uri {
+        Some(uri) => format!("{help}\n\nAdvisory: [{}]({uri})", first.rule_id),
+        None => help.clone(),
+    };
     let mut rule = json!({
         "id": first.rule_id,
         "shortDescription": { "text": first.title },
         "fullDescription": { "text": full },
-        "help": { "text": help },
+        "help": { "text": help, "markdown": markdown },
         "defaultConfiguration": { "level": level(worst, first.kind) },
         "properties": properties,
     });
