@@ -1,7 +1,7 @@
 //! Reports: the `leakgate/findings/v1` document and one writer per format.
 //!
 //! Every command (secret scans, `deps`, `sbom check`) builds a [`Report`] and
-//! hands it to [`write`]. Adding a format touches one file in this folder plus
+//! hands it to [`write()`]. Adding a format touches one file in this folder plus
 //! one [`Format`] variant. The same writers serve secret and vulnerability
 //! findings (and reports mixing both). No writer ever shows a secret in clear
 //! unless the finding carries [`SecretInfo::value`], which only `--no-redact`
