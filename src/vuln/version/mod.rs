@@ -1,9 +1,330 @@
-//! Per-ecosystem version ordering (placeholder until the versions work lands).
+//! Per-ecosystem version parsing and ordering for OSV range evaluation.
+//!
+//! Every ecosystem orders its versions by its own rules, and OSV ranges are
+//! only meaningful under those rules (`1.0.0-rc1 < 1.0.0` everywhere, but
+//! `1.0 == 1.0.0` in PEP 440, `1-1 < 1.1` in Maven, `1.0.a < 1.0` in
+//! RubyGems). One module per scheme, each following one published spec
+//! named in its `//!` doc; this module ties them to [`Ecosystem`]s and adds
+//! the OSV convention that `introduced: "0"` means "every version".
+//!
+//! Parsing is total: hostile input (huge numbers, unicode, empty strings,
+//! megabytes of text) yields a [`VersionError`], never a panic, and numeric
+//! segments of any length compare correctly where the scheme allows them.
+
+mod go;
+mod num;
+mod semver;
+#[cfg(test)]
+mod testing;
+
+pub use self::go::GoVersion;
+pub use self::num::Num;
+pub use self::semver::SemVer;
 
 use crate::inventory::Ecosystem;
 use std::cmp::Ordering;
+use std::fmt;
+
+/// Longest version string accepted, in bytes. Real versions are far
+/// shorter; the bound keeps hostile records from costing more than a
+/// constant per comparison.
+pub const MAX_VERSION_LEN: usize = 256;
+
+/// Why a version string could not be parsed under a scheme.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {scheme} version {input:?}: {reason}")]
+pub struct VersionError {
+    /// The scheme's [`Scheme::name`].
+    pub scheme: &'static str,
+    /// The rejected input, as given.
+    pub input: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl VersionError {
+    /// Builds an error for `input` under `scheme`.
+    pub fn new(scheme: &'static str, input: &str, reason: impl Into<String>) -> VersionError {
+        VersionError {
+            scheme,
+            input: input.to_owned(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A versioning scheme: how one ecosystem spells and orders versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scheme {
+    /// SemVer 2.0.0 (crates.io, npm, and OSV `SEMVER` ranges).
+    SemVer,
+    /// Go module versions (`v1.2.3`, pseudo-versions, `+incompatible`).
+    Go,
+    /// PEP 440 (PyPI).
+    Pep440,
+    /// Maven's `ComparableVersion`.
+    Maven,
+    /// RubyGems' `Gem::Version`.
+    RubyGems,
+    /// NuGet's `NuGetVersion`.
+    NuGet,
+    /// Composer's normalised versions (Packagist).
+    Packagist,
+}
+
+impl Scheme {
+    /// Every scheme, in their `Ord` order.
+    pub const ALL: [Scheme; 7] = [
+        Scheme::SemVer,
+        Scheme::Go,
+        Scheme::Pep440,
+        Scheme::Maven,
+        Scheme::RubyGems,
+        Scheme::NuGet,
+        Scheme::Packagist,
+    ];
+
+    /// The scheme an ecosystem's `ECOSYSTEM`-typed OSV ranges and its
+    /// lockfile versions use.
+    pub fn for_ecosystem(e: Ecosystem) -> Scheme {
+        match e {
+            Ecosystem::CratesIo | Ecosystem::Npm => Scheme::SemVer,
+            Ecosystem::Go => Scheme::Go,
+            Ecosystem::PyPI => Scheme::Pep440,
+            Ecosystem::Maven => Scheme::Maven,
+            Ecosystem::RubyGems => Scheme::RubyGems,
+            Ecosystem::NuGet => Scheme::NuGet,
+            Ecosystem::Packagist => Scheme::Packagist,
+        }
+    }
+
+    /// The scheme's display name, as used in [`VersionError::scheme`].
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::SemVer => semver::NAME,
+            Scheme::Go => go::NAME,
+            Scheme::Pep440 => "PEP 440",
+            Scheme::Maven => "Maven",
+            Scheme::RubyGems => "RubyGems",
+            Scheme::NuGet => "NuGet",
+            Scheme::Packagist => "Packagist",
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Whether a version is OSV's `"0"`, which sorts below every version of
+/// its scheme (even `0.0.0-alpha`, `0.dev0` or `0-alpha`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Rank {
+    /// The literal `0`.
+    Floor,
+    /// Any other version, ordered by its scheme.
+    Ordinary,
+}
+
+/// A version parsed under one scheme.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Parsed {
+    SemVer(SemVer),
+    Go(GoVersion),
+}
+
+/// A parsed version of one ecosystem's scheme.
+///
+/// `Ord` is total: versions of different schemes order by scheme first
+/// (never compared in practice); within a scheme, the literal `0` is the
+/// minimum (OSV's `introduced: "0"`), and everything else orders by the
+/// scheme's rules. `Eq` and `Hash` agree with `Ord`, so `1.0` and `1.0.0`
+/// are equal under PEP 440. `Display` shows the original text (trimmed).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Version {
+    scheme: Scheme,
+    rank: Rank,
+    parsed: Parsed,
+}
+
+impl Version {
+    /// The scheme this version was parsed under.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// Whether this is OSV's `"0"`, below every version of its scheme.
+    pub fn is_floor(&self) -> bool {
+        self.rank == Rank::Floor
+    }
+
+    /// The text the version was parsed from, without surrounding whitespace.
+    pub fn as_str(&self) -> &str {
+        match &self.parsed {
+            Parsed::SemVer(v) => v.as_str(),
+            Parsed::Go(v) => v.as_str(),
+        }
+    }
+
+    /// Whether the scheme considers this a pre-release.
+    pub fn is_prerelease(&self) -> bool {
+        match &self.parsed {
+            Parsed::SemVer(v) => v.is_prerelease(),
+            Parsed::Go(v) => v.is_prerelease(),
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Parses `s` under `scheme`.
+pub fn parse(scheme: Scheme, s: &str) -> Result<Version, VersionError> {
+    if s.len() > MAX_VERSION_LEN {
+        return Err(VersionError::new(
+            scheme.name(),
+            s,
+            format!("longer than {MAX_VERSION_LEN} bytes"),
+        ));
+    }
+    let parsed = match scheme {
+        Scheme::SemVer => Parsed::SemVer(SemVer::parse(s)?),
+        Scheme::Go => Parsed::Go(GoVersion::parse(s)?),
+        Scheme::Pep440 | Scheme::Maven | Scheme::RubyGems | Scheme::NuGet | Scheme::Packagist => {
+            return Err(VersionError::new(
+                scheme.name(),
+                s,
+                "ordering for this scheme is not available in this build",
+            ))
+        }
+    };
+    let rank = if s.trim() == "0" {
+        Rank::Floor
+    } else {
+        Rank::Ordinary
+    };
+    Ok(Version {
+        scheme,
+        rank,
+        parsed,
+    })
+}
+
+/// Parses `s` under the scheme of `ecosystem`.
+pub fn parse_for(ecosystem: Ecosystem, s: &str) -> Result<Version, VersionError> {
+    parse(Scheme::for_ecosystem(ecosystem), s)
+}
 
 /// Compares two versions of `ecosystem`; `None` when either does not parse.
-pub fn compare(_ecosystem: Ecosystem, _a: &str, _b: &str) -> Option<Ordering> {
-    None
+pub fn compare(ecosystem: Ecosystem, a: &str, b: &str) -> Option<Ordering> {
+    let a = parse_for(ecosystem, a).ok()?;
+    let b = parse_for(ecosystem, b).ok()?;
+    Some(a.cmp(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ecosystems_map_to_schemes() {
+        let expected = [
+            (Ecosystem::CratesIo, Scheme::SemVer),
+            (Ecosystem::Npm, Scheme::SemVer),
+            (Ecosystem::PyPI, Scheme::Pep440),
+            (Ecosystem::Go, Scheme::Go),
+            (Ecosystem::RubyGems, Scheme::RubyGems),
+            (Ecosystem::Packagist, Scheme::Packagist),
+            (Ecosystem::Maven, Scheme::Maven),
+            (Ecosystem::NuGet, Scheme::NuGet),
+        ];
+        assert_eq!(expected.len(), Ecosystem::ALL.len());
+        for (ecosystem, scheme) in expected {
+            assert_eq!(Scheme::for_ecosystem(ecosystem), scheme, "{ecosystem:?}");
+        }
+    }
+
+    #[test]
+    fn compare_uses_the_ecosystem_scheme() {
+        assert_eq!(
+            compare(Ecosystem::CratesIo, "1.0.0-rc.1", "1.0.0"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            compare(Ecosystem::Npm, "v1.2.3+a", "1.2.3+b"),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(
+            compare(
+                Ecosystem::Go,
+                "v1.2.4-0.20191109021931-daa7c04131f5",
+                "v1.2.3"
+            ),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(compare(Ecosystem::CratesIo, "1.0.0", "nope"), None);
+        assert_eq!(compare(Ecosystem::CratesIo, "", "1.0.0"), None);
+    }
+
+    #[test]
+    fn zero_is_the_floor_of_every_implemented_scheme() {
+        for scheme in [Scheme::SemVer, Scheme::Go] {
+            let zero = parse(scheme, "0").expect("0 parses everywhere");
+            assert!(zero.is_floor());
+            for other in ["0.0.0-0", "0.0.0-alpha", "0.0.0", "1.0.0", "0.0.1"] {
+                let v = parse(scheme, other).expect("valid version");
+                assert!(!v.is_floor());
+                assert!(zero < v, "{scheme}: 0 < {other}");
+            }
+            assert_eq!(zero, parse(scheme, " 0 ").expect("valid version"));
+        }
+    }
+
+    #[test]
+    fn schemes_order_first() {
+        let go = parse(Scheme::Go, "v0.0.1").expect("valid version");
+        let semver = parse(Scheme::SemVer, "9.9.9").expect("valid version");
+        assert!(semver < go);
+        assert_ne!(
+            parse(Scheme::Go, "1.0.0").expect("valid version"),
+            parse(Scheme::SemVer, "1.0.0").expect("valid version")
+        );
+    }
+
+    #[test]
+    fn version_keeps_its_text() {
+        let v = parse_for(Ecosystem::Go, " v1.2.3+incompatible\t").expect("valid version");
+        assert_eq!(v.to_string(), "v1.2.3+incompatible");
+        assert_eq!(v.scheme(), Scheme::Go);
+        assert!(!v.is_prerelease());
+    }
+
+    #[test]
+    fn hostile_inputs_error_without_panicking() {
+        let long = "1".repeat(MAX_VERSION_LEN + 1);
+        let nul = "1.0.0\u{0}";
+        let inputs = [
+            "",
+            " ",
+            "99999999999999999999999",
+            "99999999999999999999999.0.0",
+            long.as_str(),
+            "١.٢.٣",
+            "💥",
+            nul,
+            "1.0.0-\u{202e}",
+        ];
+        for scheme in [Scheme::SemVer, Scheme::Go] {
+            for input in inputs {
+                let err = parse(scheme, input).expect_err("hostile input is rejected");
+                assert_eq!(err.scheme, scheme.name());
+                assert_eq!(err.input, input);
+            }
+        }
+    }
 }
