@@ -13,12 +13,14 @@
 
 mod go;
 mod num;
+mod pep440;
 mod semver;
 #[cfg(test)]
 mod testing;
 
 pub use self::go::GoVersion;
 pub use self::num::Num;
+pub use self::pep440::{LocalSegment, Pep440Version, PreRelease};
 pub use self::semver::SemVer;
 
 use crate::inventory::Ecosystem;
@@ -103,7 +105,7 @@ impl Scheme {
         match self {
             Scheme::SemVer => semver::NAME,
             Scheme::Go => go::NAME,
-            Scheme::Pep440 => "PEP 440",
+            Scheme::Pep440 => pep440::NAME,
             Scheme::Maven => "Maven",
             Scheme::RubyGems => "RubyGems",
             Scheme::NuGet => "NuGet",
@@ -133,6 +135,7 @@ enum Rank {
 enum Parsed {
     SemVer(SemVer),
     Go(GoVersion),
+    Pep440(Pep440Version),
 }
 
 /// A parsed version of one ecosystem's scheme.
@@ -165,6 +168,7 @@ impl Version {
         match &self.parsed {
             Parsed::SemVer(v) => v.as_str(),
             Parsed::Go(v) => v.as_str(),
+            Parsed::Pep440(v) => v.as_str(),
         }
     }
 
@@ -173,6 +177,7 @@ impl Version {
         match &self.parsed {
             Parsed::SemVer(v) => v.is_prerelease(),
             Parsed::Go(v) => v.is_prerelease(),
+            Parsed::Pep440(v) => v.is_prerelease(),
         }
     }
 }
@@ -195,7 +200,8 @@ pub fn parse(scheme: Scheme, s: &str) -> Result<Version, VersionError> {
     let parsed = match scheme {
         Scheme::SemVer => Parsed::SemVer(SemVer::parse(s)?),
         Scheme::Go => Parsed::Go(GoVersion::parse(s)?),
-        Scheme::Pep440 | Scheme::Maven | Scheme::RubyGems | Scheme::NuGet | Scheme::Packagist => {
+        Scheme::Pep440 => Parsed::Pep440(Pep440Version::parse(s)?),
+        Scheme::Maven | Scheme::RubyGems | Scheme::NuGet | Scheme::Packagist => {
             return Err(VersionError::new(
                 scheme.name(),
                 s,
