@@ -12,6 +12,7 @@
 //! segments of any length compare correctly where the scheme allows them.
 
 mod go;
+mod maven;
 mod num;
 mod pep440;
 mod semver;
@@ -19,6 +20,7 @@ mod semver;
 mod testing;
 
 pub use self::go::GoVersion;
+pub use self::maven::MavenVersion;
 pub use self::num::Num;
 pub use self::pep440::{LocalSegment, Pep440Version, PreRelease};
 pub use self::semver::SemVer;
@@ -106,7 +108,7 @@ impl Scheme {
             Scheme::SemVer => semver::NAME,
             Scheme::Go => go::NAME,
             Scheme::Pep440 => pep440::NAME,
-            Scheme::Maven => "Maven",
+            Scheme::Maven => maven::NAME,
             Scheme::RubyGems => "RubyGems",
             Scheme::NuGet => "NuGet",
             Scheme::Packagist => "Packagist",
@@ -136,6 +138,7 @@ enum Parsed {
     SemVer(SemVer),
     Go(GoVersion),
     Pep440(Pep440Version),
+    Maven(MavenVersion),
 }
 
 /// A parsed version of one ecosystem's scheme.
@@ -169,6 +172,7 @@ impl Version {
             Parsed::SemVer(v) => v.as_str(),
             Parsed::Go(v) => v.as_str(),
             Parsed::Pep440(v) => v.as_str(),
+            Parsed::Maven(v) => v.as_str(),
         }
     }
 
@@ -178,6 +182,7 @@ impl Version {
             Parsed::SemVer(v) => v.is_prerelease(),
             Parsed::Go(v) => v.is_prerelease(),
             Parsed::Pep440(v) => v.is_prerelease(),
+            Parsed::Maven(v) => v.is_prerelease(),
         }
     }
 }
@@ -201,7 +206,8 @@ pub fn parse(scheme: Scheme, s: &str) -> Result<Version, VersionError> {
         Scheme::SemVer => Parsed::SemVer(SemVer::parse(s)?),
         Scheme::Go => Parsed::Go(GoVersion::parse(s)?),
         Scheme::Pep440 => Parsed::Pep440(Pep440Version::parse(s)?),
-        Scheme::Maven | Scheme::RubyGems | Scheme::NuGet | Scheme::Packagist => {
+        Scheme::Maven => Parsed::Maven(MavenVersion::parse(s)?),
+        Scheme::RubyGems | Scheme::NuGet | Scheme::Packagist => {
             return Err(VersionError::new(
                 scheme.name(),
                 s,
@@ -279,7 +285,7 @@ mod tests {
 
     #[test]
     fn zero_is_the_floor_of_every_implemented_scheme() {
-        for scheme in [Scheme::SemVer, Scheme::Go] {
+        for scheme in [Scheme::SemVer, Scheme::Go, Scheme::Pep440, Scheme::Maven] {
             let zero = parse(scheme, "0").expect("0 parses everywhere");
             assert!(zero.is_floor());
             for other in ["0.0.0-0", "0.0.0-alpha", "0.0.0", "1.0.0", "0.0.1"] {
