@@ -99,8 +99,12 @@ fn normalize(p: &Patterns, input: &str) -> Result<String, NotOrderable> {
     if matches!(version.as_str(), "master" | "trunk" | "default") {
         version = format!("dev-{version}");
     }
-    if version.len() >= 4 && version[..4].eq_ignore_ascii_case("dev-") {
-        return Err(NotOrderable::Branch(format!("dev-{}", &version[4..])));
+    if let Some(name) = version
+        .get(..4)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("dev-"))
+        .and_then(|_| version.get(4..))
+    {
+        return Err(NotOrderable::Branch(format!("dev-{name}")));
     }
     if let Some(c) = p.metadata.captures(&version) {
         version = c[1].to_owned();
