@@ -108,6 +108,19 @@ impl Scheme {
         }
     }
 
+    /// The scheme that orders an OSV range of type `range_type` in
+    /// `ecosystem`: `SEMVER` ranges use SemVer 2.0.0 whatever the
+    /// ecosystem (Go's are written without the `v`), `ECOSYSTEM` ranges the
+    /// ecosystem's own scheme; `GIT` and unknown types have no version
+    /// order (`None`).
+    pub fn for_osv_range(range_type: &str, ecosystem: Ecosystem) -> Option<Scheme> {
+        match range_type {
+            "SEMVER" => Some(Scheme::SemVer),
+            "ECOSYSTEM" => Some(Scheme::for_ecosystem(ecosystem)),
+            _ => None,
+        }
+    }
+
     /// The scheme's display name, as used in [`VersionError::scheme`].
     pub fn name(self) -> &'static str {
         match self {
@@ -273,6 +286,50 @@ mod tests {
     }
 
     #[test]
+    fn osv_range_types_map_to_schemes() {
+        assert_eq!(
+            Scheme::for_osv_range("SEMVER", Ecosystem::Go),
+            Some(Scheme::SemVer)
+        );
+        assert_eq!(
+            Scheme::for_osv_range("SEMVER", Ecosystem::PyPI),
+            Some(Scheme::SemVer)
+        );
+        assert_eq!(
+            Scheme::for_osv_range("ECOSYSTEM", Ecosystem::PyPI),
+            Some(Scheme::Pep440)
+        );
+        assert_eq!(
+            Scheme::for_osv_range("ECOSYSTEM", Ecosystem::Go),
+            Some(Scheme::Go)
+        );
+        assert_eq!(Scheme::for_osv_range("GIT", Ecosystem::Go), None);
+        assert_eq!(Scheme::for_osv_range("semver", Ecosystem::Go), None);
+    }
+
+    #[test]
+    fn scheme_names_match_errors() {
+        let names: Vec<&str> = Scheme::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "SemVer",
+                "Go",
+                "PEP 440",
+                "Maven",
+                "RubyGems",
+                "NuGet",
+                "Packagist"
+            ]
+        );
+        for scheme in Scheme::ALL {
+            let err = parse(scheme, "").expect_err("empty is invalid");
+            assert_eq!(err.scheme, scheme.name());
+            assert_eq!(scheme.to_string(), scheme.name());
+        }
+    }
+
+    #[test]
     fn compare_uses_the_ecosystem_scheme() {
         assert_eq!(
             compare(Ecosystem::CratesIo, "1.0.0-rc.1", "1.0.0"),
@@ -349,23 +406,27 @@ mod tests {
     #[test]
     fn hostile_inputs_error_without_panicking() {
         let long = "1".repeat(MAX_VERSION_LEN + 1);
-        let nul = "1.0.0\u{0}";
-        let inputs = [
+        let everywhere = [
             "",
             " ",
-            "99999999999999999999999",
-            "99999999999999999999999.0.0",
             long.as_str(),
             "١.٢.٣",
             "💥",
-            nul,
+            "1.0\u{0}.0",
             "1.0.0-\u{202e}",
         ];
-        for scheme in [Scheme::SemVer, Scheme::Go] {
-            for input in inputs {
+        for scheme in Scheme::ALL {
+            for input in everywhere {
                 let err = parse(scheme, input).expect_err("hostile input is rejected");
                 assert_eq!(err.scheme, scheme.name());
                 assert_eq!(err.input, input);
+            }
+        }
+        // The `semver` crate stores core numbers as u64: larger ones are
+        // errors, not wrapped or truncated values.
+        for scheme in [Scheme::SemVer, Scheme::Go] {
+            for input in ["99999999999999999999999", "18446744073709551616.0.0"] {
+                assert!(parse(scheme, input).is_err(), "{scheme}: {input}");
             }
         }
     }
