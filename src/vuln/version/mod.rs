@@ -151,15 +151,23 @@ enum Rank {
     Ordinary,
 }
 
-/// A version parsed under one scheme.
+/// A version as its scheme parsed it, for scheme-specific questions
+/// (a Go pseudo-version, a PEP 440 normal form, Composer's normalisation).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-enum Parsed {
+pub enum Parsed {
+    /// Under [`Scheme::SemVer`].
     SemVer(SemVer),
+    /// Under [`Scheme::Go`].
     Go(GoVersion),
+    /// Under [`Scheme::Pep440`].
     Pep440(Pep440Version),
+    /// Under [`Scheme::Maven`].
     Maven(MavenVersion),
+    /// Under [`Scheme::RubyGems`].
     RubyGems(GemVersion),
+    /// Under [`Scheme::NuGet`].
     NuGet(NuGetVersion),
+    /// Under [`Scheme::Packagist`].
     Packagist(PackagistVersion),
 }
 
@@ -181,6 +189,11 @@ impl Version {
     /// The scheme this version was parsed under.
     pub fn scheme(&self) -> Scheme {
         self.scheme
+    }
+
+    /// The scheme-specific parse.
+    pub fn parsed(&self) -> &Parsed {
+        &self.parsed
     }
 
     /// Whether this is OSV's `"0"`, below every version of its scheme.
@@ -401,6 +414,11 @@ mod tests {
         assert_eq!(v.to_string(), "v1.2.3+incompatible");
         assert_eq!(v.scheme(), Scheme::Go);
         assert!(!v.is_prerelease());
+        assert!(matches!(v.parsed(), Parsed::Go(go) if go.is_incompatible()));
+        let pseudo =
+            parse_for(Ecosystem::Go, "v0.0.0-20191109021931-daa7c04131f5").expect("valid version");
+        assert!(pseudo.is_prerelease());
+        assert!(matches!(pseudo.parsed(), Parsed::Go(go) if go.is_pseudo()));
     }
 
     #[test]
