@@ -173,8 +173,12 @@ pub enum Parsed {
 
 /// A parsed version of one ecosystem's scheme.
 ///
-/// `Ord` is total: versions of different schemes order by scheme first
-/// (never compared in practice); within a scheme, the literal `0` is the
+/// `Ord` is total: versions of different schemes order by scheme first,
+/// which is meaningless as a version comparison, so parse an installed
+/// version under the scheme of the range it is checked against
+/// ([`Scheme::for_osv_range`]: a Go module in a `SEMVER` range is parsed
+/// with [`Scheme::SemVer`]), or use [`Version::try_cmp`], which refuses
+/// mixed schemes. Within a scheme, the literal `0` is the
 /// minimum (OSV's `introduced: "0"`), and everything else orders by the
 /// scheme's rules. `Eq` and `Hash` agree with `Ord`, so `1.0` and `1.0.0`
 /// are equal under PEP 440. `Display` shows the original text (trimmed).
@@ -189,6 +193,12 @@ impl Version {
     /// The scheme this version was parsed under.
     pub fn scheme(&self) -> Scheme {
         self.scheme
+    }
+
+    /// Compares two versions of the same scheme; `None` when the schemes
+    /// differ (their `Ord` would order by scheme, not by version).
+    pub fn try_cmp(&self, other: &Version) -> Option<Ordering> {
+        (self.scheme == other.scheme).then(|| self.cmp(other))
     }
 
     /// The scheme-specific parse.
@@ -271,8 +281,13 @@ pub fn parse_for(ecosystem: Ecosystem, s: &str) -> Result<Version, VersionError>
 
 /// Compares two versions of `ecosystem`; `None` when either does not parse.
 pub fn compare(ecosystem: Ecosystem, a: &str, b: &str) -> Option<Ordering> {
-    let a = parse_for(ecosystem, a).ok()?;
-    let b = parse_for(ecosystem, b).ok()?;
+    compare_in(Scheme::for_ecosystem(ecosystem), a, b)
+}
+
+/// Compares two versions under `scheme`; `None` when either does not parse.
+pub fn compare_in(scheme: Scheme, a: &str, b: &str) -> Option<Ordering> {
+    let a = parse(scheme, a).ok()?;
+    let b = parse(scheme, b).ok()?;
     Some(a.cmp(&b))
 }
 
@@ -395,6 +410,24 @@ mod tests {
             }
             assert!(checked >= 3, "{scheme}: only {checked} candidates parsed");
         }
+    }
+
+    #[test]
+    fn try_cmp_refuses_mixed_schemes() {
+        let go = parse(Scheme::Go, "v1.2.3").expect("valid version");
+        let semver = parse(Scheme::SemVer, "1.2.4").expect("valid version");
+        assert_eq!(go.try_cmp(&semver), None);
+        let reparsed = parse(Scheme::SemVer, go.as_str()).expect("valid version");
+        assert_eq!(reparsed.try_cmp(&semver), Some(Ordering::Less));
+        assert_eq!(
+            compare_in(Scheme::SemVer, "v1.2.3+incompatible", "1.2.3"),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(
+            compare_in(Scheme::Maven, "1-1", "1.1"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(compare_in(Scheme::NuGet, "1.0", "x"), None);
     }
 
     #[test]
