@@ -124,6 +124,44 @@ impl fmt::Display for CycloneDxVersion {
     }
 }
 
+/// An SBOM format leakgate writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SbomFormat {
+    /// CycloneDX JSON of the given specification version.
+    CycloneDx(CycloneDxVersion),
+    /// SPDX 2.3 JSON.
+    Spdx,
+}
+
+impl Default for SbomFormat {
+    fn default() -> Self {
+        SbomFormat::CycloneDx(CycloneDxVersion::default())
+    }
+}
+
+impl fmt::Display for SbomFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SbomFormat::CycloneDx(v) => write!(f, "CycloneDX {v}"),
+            SbomFormat::Spdx => f.write_str("SPDX 2.3"),
+        }
+    }
+}
+
+/// Writes `packages` as an SBOM in `format` to `out`: the one entry point
+/// the CLI and benchmarks use.
+pub fn write(
+    packages: &[crate::inventory::Package],
+    format: SbomFormat,
+    options: &WriteOptions,
+    out: impl std::io::Write,
+) -> Result<(), SbomError> {
+    match format {
+        SbomFormat::CycloneDx(version) => cyclonedx::write(packages, version, options, out),
+        SbomFormat::Spdx => spdx::write(packages, options, out),
+    }
+}
+
 /// What every writer needs besides the packages: the subject of the SBOM and
 /// when it was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
