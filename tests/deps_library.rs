@@ -294,7 +294,7 @@ fn zips_and_dirs_merge_and_deduplicate() {
     zip.write_all(b"not a record").unwrap();
     zip.finish().unwrap();
 
-    let db = Database::load(&[zip_path.clone()]).unwrap();
+    let db = Database::load(std::slice::from_ref(&zip_path)).unwrap();
     assert_eq!(db.stats().advisories_loaded, 2);
     assert_eq!(db.stats().entries_skipped, 1);
     let db = Database::load(&[fixtures().join("rustsec"), zip_path]).unwrap();
