@@ -56,13 +56,13 @@ fn load_all() -> Database {
 fn loads_every_fixture_and_skips_withdrawn() {
     let db = load_all();
     let s = db.stats();
-    // 8 RustSec + 8 Go + 5 requests + 4 PyYAML + 12 Django + 1 GHSA = 38 files;
+    // 10 RustSec + 8 Go + 5 requests + 4 PyYAML + 12 Django + 1 GHSA = 40 files;
     // RUSTSEC-2019-0031 and GO-2022-0617 are withdrawn.
-    assert_eq!(s.inputs, 38);
+    assert_eq!(s.inputs, 40);
     assert_eq!(s.records_withdrawn, 2);
-    assert_eq!(s.advisories_loaded, 36);
+    assert_eq!(s.advisories_loaded, 38);
     assert_eq!(s.records_malformed, 0);
-    assert_eq!(s.per_ecosystem.get(&Ecosystem::CratesIo), Some(&8));
+    assert_eq!(s.per_ecosystem.get(&Ecosystem::CratesIo), Some(&10));
     assert_eq!(s.per_ecosystem.get(&Ecosystem::Go), Some(&7));
     assert_eq!(s.per_ecosystem.get(&Ecosystem::PyPI), Some(&21));
 }
@@ -298,7 +298,7 @@ fn zips_and_dirs_merge_and_deduplicate() {
     assert_eq!(db.stats().advisories_loaded, 2);
     assert_eq!(db.stats().entries_skipped, 1);
     let db = Database::load(&[fixtures().join("rustsec"), zip_path]).unwrap();
-    assert_eq!(db.stats().advisories_loaded, 7);
+    assert_eq!(db.stats().advisories_loaded, 9);
     assert_eq!(db.stats().records_duplicate, 2);
 }
 
@@ -371,4 +371,26 @@ fn zip_bomb_entries_are_refused() {
         "{:?}",
         db.warnings()
     );
+}
+
+#[test]
+fn only_fixed_drops_advisories_without_a_fix() {
+    let db = load_all();
+    let pkgs = [package(Ecosystem::CratesIo, "atty", Some("0.2.14"), 1)];
+    let ids: Vec<String> = check(&db, &pkgs, &options())
+        .matches
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(ids, ["RUSTSEC-2021-0145", "RUSTSEC-2024-0375"]);
+    let r = check(
+        &db,
+        &pkgs,
+        &CheckOptions {
+            only_fixed: true,
+            ..options()
+        },
+    );
+    assert!(r.matches.is_empty());
+    assert_eq!(r.stats.unfixed_dropped, 2);
 }
