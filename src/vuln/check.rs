@@ -401,4 +401,115 @@ mod tests {
         assert!(FailOn::Critical.fails(Unknown, false));
         assert!(!FailOn::Any.fails(Unknown, true));
     }
+
+    use crate::inventory::{Ecosystem, SourceLocation};
+    use crate::vuln::advisory::{AffectedEntry, RangeKind, RangeSpec};
+    use crate::vuln::osv::Event;
+    use crate::vuln::severity::Scored;
+
+    fn advisory(id: &str, aliases: &[&str], severity: Severity) -> Advisory {
+        Advisory {
+            id: id.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            summary: format!("summary of {id}"),
+            url: format!("https://example.test/{id}"),
+            modified: String::new(),
+            severity: Scored {
+                severity,
+                vector: None,
+                score: None,
+            },
+            affected: vec![AffectedEntry {
+                ecosystem: Ecosystem::CratesIo,
+                name: "p".into(),
+                key: "p".into(),
+                ranges: vec![RangeSpec {
+                    kind: RangeKind::SemVer,
+                    events: vec![
+                        Event::Introduced("0".into()),
+                        Event::Fixed(format!("1.0.{}", id.len())),
+                    ],
+                }],
+                versions: Vec::new(),
+            }],
+            other_ecosystems: Default::default(),
+            source: "test".into(),
+        }
+    }
+
+    fn options() -> CheckOptions {
+        CheckOptions {
+            fail_on: FailOn::Any,
+            unscored_pass: false,
+            only_fixed: false,
+            exclude_dev: false,
+            ignores: IgnoreList::default(),
+            today: time::macros::date!(2026 - 01 - 01),
+        }
+    }
+
+    fn package(version: &str) -> Package {
+        Package {
+            ecosystem: Ecosystem::CratesIo,
+            name: "p".into(),
+            version: Some(version.into()),
+            purl: "pkg:cargo/p".into(),
+            direct: true,
+            dev: false,
+            dependencies: Vec::new(),
+            location: SourceLocation {
+                file: "Cargo.lock".into(),
+                line: 3,
+            },
+            hashes: Vec::new(),
+            license: None,
+        }
+    }
+
+    #[test]
+    fn aliases_group_transitively_under_the_native_id() {
+        // GHSA-1 ~ CVE-1 ~ RUSTSEC-1 (via CVE-1), and RUSTSEC-1 ~ CVE-2 ~ GHSA-2.
+        let db = Database::from_advisories([
+            advisory("GHSA-1", &["CVE-1"], Severity::High),
+            advisory("RUSTSEC-1", &["CVE-1", "CVE-2"], Severity::Unknown),
+            advisory("GHSA-2", &["CVE-2"], Severity::Medium),
+            advisory("RUSTSEC-9", &[], Severity::Low),
+        ]);
+        let r = check(&db, &[package("0.1.0")], &options());
+        assert_eq!(r.matches.len(), 2);
+        let m = &r.matches[0];
+        assert_eq!(m.id, "RUSTSEC-1");
+        assert_eq!(m.aliases, ["CVE-1", "CVE-2", "GHSA-1", "GHSA-2"]);
+        assert_eq!(m.summary, "summary of RUSTSEC-1");
+        assert_eq!(m.url, "https://example.test/RUSTSEC-1");
+        assert_eq!(m.severity.severity, Severity::High);
+        assert_eq!(m.fixed_versions, ["1.0.6", "1.0.9"]);
+        assert_eq!(m.suggested_fix.as_deref(), Some("1.0.6"));
+        assert_eq!(r.matches[1].id, "RUSTSEC-9");
+        assert_eq!(r.stats.advisories_matched, 2);
+    }
+
+    #[test]
+    fn unpinned_packages_are_counted_not_matched() {
+        let db = Database::from_advisories([advisory("RUSTSEC-1", &[], Severity::Low)]);
+        let mut p = package("0.1.0");
+        p.version = None;
+        let r = check(&db, &[p], &options());
+        assert!(r.matches.is_empty());
+        assert_eq!(r.stats.unpinned, 1);
+        assert_eq!(r.stats.packages, 1);
+    }
+
+    #[test]
+    fn unparseable_installed_version_is_a_problem() {
+        let db = Database::from_advisories([advisory("RUSTSEC-1", &[], Severity::Low)]);
+        let r = check(&db, &[package("latest")], &options());
+        assert!(r.matches.is_empty());
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].path, "Cargo.lock:3");
+        assert_eq!(
+            r.problems[0].message,
+            "crates.io p latest: the version does not parse, so RUSTSEC-1 could not be evaluated: check it by hand"
+        );
+    }
 }

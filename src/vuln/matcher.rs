@@ -300,4 +300,93 @@ mod tests {
         assert!(!hit(&[], 1));
         assert!(!hit(&[("f", "3")], 1));
     }
+
+    fn entry(
+        ecosystem: Ecosystem,
+        ranges: Vec<(RangeKind, Vec<Event>)>,
+        versions: &[&str],
+    ) -> AffectedEntry {
+        AffectedEntry {
+            ecosystem,
+            name: "p".into(),
+            key: "p".into(),
+            ranges: ranges
+                .into_iter()
+                .map(|(kind, events)| crate::vuln::advisory::RangeSpec { kind, events })
+                .collect(),
+            versions: versions.iter().map(|v| v.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn go_semver_ranges_accept_v_prefix_and_pseudo_versions() {
+        let e = entry(
+            Ecosystem::Go,
+            vec![(
+                RangeKind::SemVer,
+                ev(&[("i", "1.3.1-0.20190301021747-ccb9e902956d"), ("f", "1.9.1")]),
+            )],
+            &[],
+        );
+        assert!(evaluate(&e, "v1.6.0").affected);
+        assert!(evaluate(&e, "v1.3.1-0.20190301021747-ccb9e902956d").affected);
+        assert!(!evaluate(&e, "v1.3.0").affected);
+        assert!(!evaluate(&e, "v1.9.1").affected);
+    }
+
+    #[test]
+    fn versions_list_uses_ecosystem_equality_and_git_ranges_are_counted() {
+        let e = entry(
+            Ecosystem::PyPI,
+            vec![(RangeKind::Git, ev(&[("i", "abc123")]))],
+            &["1.0", "2.0rc1"],
+        );
+        let got = evaluate(&e, "1.0.0");
+        assert!(got.affected);
+        assert_eq!(got.ranges_git_skipped, 1);
+        assert!(evaluate(&e, "2.0.0rc1").affected);
+        assert!(!evaluate(&e, "2.0").affected);
+    }
+
+    #[test]
+    fn unparseable_installed_versions_are_counted_not_cleared() {
+        let e = entry(
+            Ecosystem::CratesIo,
+            vec![(RangeKind::SemVer, ev(&[("i", "0"), ("f", "1.0.0")]))],
+            &[],
+        );
+        let got = evaluate(&e, "not a version");
+        assert!(!got.affected);
+        assert_eq!(got.ranges_unevaluated, 1);
+    }
+
+    #[test]
+    fn pep440_ecosystem_ranges() {
+        let e = entry(
+            Ecosystem::PyPI,
+            vec![(RangeKind::Ecosystem, ev(&[("i", "0"), ("f", "2.20")]))],
+            &[],
+        );
+        assert!(evaluate(&e, "2.19.1").affected);
+        assert!(evaluate(&e, "2.20.0rc1").affected);
+        assert!(!evaluate(&e, "2.20.0").affected);
+        assert!(!evaluate(&e, "2.20.post1").affected);
+    }
+
+    #[test]
+    fn smallest_fix_above_the_installed_version() {
+        let fixed = ["0.6.14", "1.6.1", "0.6.10"];
+        assert_eq!(
+            smallest_fix_above(Ecosystem::CratesIo, "0.6.9", fixed).as_deref(),
+            Some("0.6.10")
+        );
+        assert_eq!(
+            smallest_fix_above(Ecosystem::CratesIo, "1.0.0", fixed).as_deref(),
+            Some("1.6.1")
+        );
+        assert_eq!(
+            smallest_fix_above(Ecosystem::CratesIo, "2.0.0", fixed),
+            None
+        );
+    }
 }
