@@ -61,7 +61,7 @@ pub struct DepsArgs {
 /// Runs `leakgate deps`.
 pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let inventory = inventory_interim(&args.paths)?;
+    let inventory = leakgate::inventory::inventory(&args.paths)?;
     let target = args
         .paths
         .iter()
@@ -79,11 +79,7 @@ pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
             .warnings
             .push(format!("no lockfiles found under {target}"));
     }
-    let packages: Vec<Package> = inventory
-        .lockfiles
-        .iter()
-        .flat_map(|l| l.packages.iter().cloned())
-        .collect();
+    let packages: Vec<Package> = inventory.packages().cloned().collect();
     let failing = collect(&packages, &args.vuln, &inventory.root, &mut report)?;
     report.scan.duration_ms = started.elapsed().as_millis() as u64;
     report.sort();
@@ -215,23 +211,4 @@ pub fn collect(
         .findings
         .extend(result.matches.iter().map(to_finding));
     Ok(result.failing())
-}
-
-/// Stand-in until the lockfile inventory lands on this branch.
-struct InterimInventory {
-    root: PathBuf,
-    lockfiles: Vec<InterimLockfile>,
-}
-struct InterimLockfile {
-    packages: Vec<Package>,
-}
-fn inventory_interim(_paths: &[PathBuf]) -> anyhow::Result<InterimInventory> {
-    let _ = (
-        InterimInventory {
-            root: PathBuf::new(),
-            lockfiles: vec![],
-        },
-        InterimLockfile { packages: vec![] },
-    );
-    anyhow::bail!("the lockfile inventory is not merged into this branch yet")
 }
