@@ -326,3 +326,31 @@ fn malformed_records_are_reported_not_fatal() {
         "{warnings}"
     );
 }
+
+#[test]
+fn ecosystems_missing_from_the_database_are_not_reported_clean_silently() {
+    let p = Project::new("python");
+    let rust_only = fixtures().join("osv/rustsec");
+    let out = p
+        .cmd()
+        .args([
+            "deps",
+            ".",
+            "-f",
+            "json",
+            "--db",
+            rust_only.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(ids(&report).is_empty());
+    assert_eq!(report["scan"]["stats"]["ecosystems_without_advisories"], 1);
+    let warnings = report["scan"]["warnings"].to_string();
+    assert!(
+        warnings
+            .contains("the OSV database has no PyPI advisories, so PyPI packages were not checked"),
+        "{warnings}"
+    );
+}

@@ -152,6 +152,17 @@ pub fn collect(
     let result = check(&database, packages, &options);
 
     let load = database.stats();
+    // A database without a package's ecosystem cannot clear it: say so
+    // instead of reporting "no vulnerabilities".
+    let mut uncovered: Vec<&str> = packages
+        .iter()
+        .filter(|p| !(vuln.exclude_dev && p.dev))
+        .map(|p| p.ecosystem)
+        .filter(|e| !load.per_ecosystem.contains_key(e))
+        .map(|e| e.osv_name())
+        .collect();
+    uncovered.sort_unstable();
+    uncovered.dedup();
     let s = &result.stats;
     let stats = &mut report.scan.stats;
     for (key, value) in [
@@ -168,6 +179,7 @@ pub fn collect(
         ("vulnerabilities_ignored", s.ignored),
         ("vulnerabilities_unfixed_dropped", s.unfixed_dropped),
         ("vulnerabilities", result.matches.len()),
+        ("ecosystems_without_advisories", uncovered.len()),
     ] {
         stats.add(key, value as u64);
     }
@@ -203,6 +215,11 @@ pub fn collect(
         warnings.push(format!(
             "{} advisory range events have versions that do not parse and were left out",
             s.events_unparseable
+        ));
+    }
+    for ecosystem in &uncovered {
+        warnings.push(format!(
+            "the OSV database has no {ecosystem} advisories, so {ecosystem} packages were not checked (run `leakgate db update --ecosystem {ecosystem}`)"
         ));
     }
     warnings.extend(result.warnings.iter().cloned());
