@@ -12,15 +12,23 @@
 //! segments of any length compare correctly where the scheme allows them.
 
 mod go;
+mod maven;
+mod nuget;
 mod num;
+mod packagist;
 mod pep440;
+mod rubygems;
 mod semver;
 #[cfg(test)]
 mod testing;
 
 pub use self::go::GoVersion;
+pub use self::maven::MavenVersion;
+pub use self::nuget::NuGetVersion;
 pub use self::num::Num;
+pub use self::packagist::PackagistVersion;
 pub use self::pep440::{LocalSegment, Pep440Version, PreRelease};
+pub use self::rubygems::GemVersion;
 pub use self::semver::SemVer;
 
 use crate::inventory::Ecosystem;
@@ -106,10 +114,10 @@ impl Scheme {
             Scheme::SemVer => semver::NAME,
             Scheme::Go => go::NAME,
             Scheme::Pep440 => pep440::NAME,
-            Scheme::Maven => "Maven",
-            Scheme::RubyGems => "RubyGems",
-            Scheme::NuGet => "NuGet",
-            Scheme::Packagist => "Packagist",
+            Scheme::Maven => maven::NAME,
+            Scheme::RubyGems => rubygems::NAME,
+            Scheme::NuGet => nuget::NAME,
+            Scheme::Packagist => packagist::NAME,
         }
     }
 }
@@ -136,6 +144,10 @@ enum Parsed {
     SemVer(SemVer),
     Go(GoVersion),
     Pep440(Pep440Version),
+    Maven(MavenVersion),
+    RubyGems(GemVersion),
+    NuGet(NuGetVersion),
+    Packagist(PackagistVersion),
 }
 
 /// A parsed version of one ecosystem's scheme.
@@ -169,6 +181,10 @@ impl Version {
             Parsed::SemVer(v) => v.as_str(),
             Parsed::Go(v) => v.as_str(),
             Parsed::Pep440(v) => v.as_str(),
+            Parsed::Maven(v) => v.as_str(),
+            Parsed::RubyGems(v) => v.as_str(),
+            Parsed::NuGet(v) => v.as_str(),
+            Parsed::Packagist(v) => v.as_str(),
         }
     }
 
@@ -178,6 +194,10 @@ impl Version {
             Parsed::SemVer(v) => v.is_prerelease(),
             Parsed::Go(v) => v.is_prerelease(),
             Parsed::Pep440(v) => v.is_prerelease(),
+            Parsed::Maven(v) => v.is_prerelease(),
+            Parsed::RubyGems(v) => v.is_prerelease(),
+            Parsed::NuGet(v) => v.is_prerelease(),
+            Parsed::Packagist(v) => v.is_prerelease(),
         }
     }
 }
@@ -201,13 +221,10 @@ pub fn parse(scheme: Scheme, s: &str) -> Result<Version, VersionError> {
         Scheme::SemVer => Parsed::SemVer(SemVer::parse(s)?),
         Scheme::Go => Parsed::Go(GoVersion::parse(s)?),
         Scheme::Pep440 => Parsed::Pep440(Pep440Version::parse(s)?),
-        Scheme::Maven | Scheme::RubyGems | Scheme::NuGet | Scheme::Packagist => {
-            return Err(VersionError::new(
-                scheme.name(),
-                s,
-                "ordering for this scheme is not available in this build",
-            ))
-        }
+        Scheme::Maven => Parsed::Maven(MavenVersion::parse(s)?),
+        Scheme::RubyGems => Parsed::RubyGems(GemVersion::parse(s)?),
+        Scheme::NuGet => Parsed::NuGet(NuGetVersion::parse(s)?),
+        Scheme::Packagist => Parsed::Packagist(PackagistVersion::parse(s)?),
     };
     let rank = if s.trim() == "0" {
         Rank::Floor
@@ -278,16 +295,35 @@ mod tests {
     }
 
     #[test]
-    fn zero_is_the_floor_of_every_implemented_scheme() {
-        for scheme in [Scheme::SemVer, Scheme::Go] {
+    fn zero_is_the_floor_of_every_scheme() {
+        let candidates = [
+            "0.0.0-0",
+            "0.0.0-alpha",
+            "0.0.0-dev",
+            "0.0.0",
+            "0.0.1",
+            "1.0.0",
+            "0.dev0",
+            "0a1",
+            "0-alpha",
+            "0.a",
+            "0.0.0-a",
+            "0-SNAPSHOT",
+        ];
+        for scheme in Scheme::ALL {
             let zero = parse(scheme, "0").expect("0 parses everywhere");
             assert!(zero.is_floor());
-            for other in ["0.0.0-0", "0.0.0-alpha", "0.0.0", "1.0.0", "0.0.1"] {
-                let v = parse(scheme, other).expect("valid version");
+            assert_eq!(zero, parse(scheme, " 0 ").expect("valid version"));
+            let mut checked = 0;
+            for other in candidates {
+                let Ok(v) = parse(scheme, other) else {
+                    continue;
+                };
                 assert!(!v.is_floor());
                 assert!(zero < v, "{scheme}: 0 < {other}");
+                checked += 1;
             }
-            assert_eq!(zero, parse(scheme, " 0 ").expect("valid version"));
+            assert!(checked >= 3, "{scheme}: only {checked} candidates parsed");
         }
     }
 

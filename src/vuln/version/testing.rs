@@ -110,3 +110,26 @@ pub(crate) fn assert_laws_across<T: Ord + Hash + Debug>(
     let inputs: Vec<&str> = tables.iter().flat_map(|t| t.iter().copied()).collect();
     assert_order_laws(&parse_all(parse, &inputs));
 }
+
+/// Deterministically generates `count` strings of up to `max_parts` pieces
+/// drawn from `alphabet` (a fixed linear congruential sequence, so failures
+/// reproduce), for order-law checks beyond hand-written tables.
+pub(crate) fn generate_versions(alphabet: &[&str], max_parts: usize, count: usize) -> Vec<String> {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |bound: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(state >> 33).unwrap_or(0) % bound.max(1)
+    };
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        let parts = 1 + next(max_parts);
+        let mut s = String::new();
+        for _ in 0..parts {
+            s.push_str(alphabet[next(alphabet.len())]);
+        }
+        out.push(s);
+    }
+    out
+}
