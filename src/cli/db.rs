@@ -70,6 +70,7 @@ pub fn run(cmd: DbCommand) -> anyhow::Result<Outcome> {
                 Ecosystem::ALL.to_vec()
             } else {
                 let mut e = args.ecosystems;
+                e.sort_unstable();
                 e.dedup();
                 e
             };
