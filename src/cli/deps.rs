@@ -9,14 +9,11 @@ use clap::Args;
 use leakgate::inventory::Package;
 use leakgate::report::Report;
 use leakgate::vuln::db::{self, Database};
-use leakgate::vuln::findings::to_finding;
+use leakgate::vuln::findings::add_to_report;
 use leakgate::vuln::ignore::IgnoreList;
 use leakgate::vuln::{check, CheckOptions, FailOn};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// Most individual malformed-record warnings listed in a report (the rest are counted).
-const MAX_LISTED_DB_WARNINGS: usize = 20;
 
 /// Vulnerability-matching flags shared by `deps` and `sbom check`
 /// (`--db`, `--fail-on`, `--unscored-pass`, `--only-fixed`, `--exclude-dev`, `--config`).
@@ -151,81 +148,6 @@ pub fn collect(
     };
     let result = check(&database, packages, &options);
 
-    let load = database.stats();
-    // A database without a package's ecosystem cannot clear it: say so
-    // instead of reporting "no vulnerabilities".
-    let mut uncovered: Vec<&str> = packages
-        .iter()
-        .filter(|p| !(vuln.exclude_dev && p.dev))
-        .map(|p| p.ecosystem)
-        .filter(|e| !load.per_ecosystem.contains_key(e))
-        .map(|e| e.osv_name())
-        .collect();
-    uncovered.sort_unstable();
-    uncovered.dedup();
-    let s = &result.stats;
-    let stats = &mut report.scan.stats;
-    for (key, value) in [
-        ("packages", s.packages),
-        ("unpinned", s.unpinned),
-        ("dev_excluded", s.dev_excluded),
-        ("advisories_loaded", load.advisories_loaded),
-        ("advisories_matched", s.advisories_matched),
-        ("records_malformed", load.records_malformed),
-        ("records_withdrawn", load.records_withdrawn),
-        ("ranges_git_skipped", s.ranges_git_skipped),
-        ("ranges_unevaluated", s.ranges_unevaluated),
-        ("events_unparseable", s.events_unparseable),
-        ("vulnerabilities_ignored", s.ignored),
-        ("vulnerabilities_unfixed_dropped", s.unfixed_dropped),
-        ("vulnerabilities", result.matches.len()),
-        ("ecosystems_without_advisories", uncovered.len()),
-    ] {
-        stats.add(key, value as u64);
-    }
-
-    let warnings = &mut report.scan.warnings;
-    if s.unpinned > 0 {
-        warnings.push(format!(
-            "{} unpinned requirements not checked (pin exact versions in a lockfile)",
-            s.unpinned
-        ));
-    }
-    for w in database.warnings().iter().take(MAX_LISTED_DB_WARNINGS) {
-        warnings.push(format!("skipped OSV record {}: {}", w.source, w.message));
-    }
-    if database.warnings().len() > MAX_LISTED_DB_WARNINGS {
-        warnings.push(format!(
-            "... and {} more malformed OSV records",
-            database.warnings().len() - MAX_LISTED_DB_WARNINGS
-        ));
-    }
-    if !load.other_ecosystems.is_empty() {
-        let list: Vec<String> = load
-            .other_ecosystems
-            .iter()
-            .map(|(name, n)| format!("{name} ({n})"))
-            .collect();
-        warnings.push(format!(
-            "advisory entries for ecosystems leakgate does not check were skipped: {}",
-            list.join(", ")
-        ));
-    }
-    if s.events_unparseable > 0 {
-        warnings.push(format!(
-            "{} advisory range events have versions that do not parse and were left out",
-            s.events_unparseable
-        ));
-    }
-    for ecosystem in &uncovered {
-        warnings.push(format!(
-            "the OSV database has no {ecosystem} advisories, so {ecosystem} packages were not checked (run `leakgate db update --ecosystem {ecosystem}`)"
-        ));
-    }
-    warnings.extend(result.warnings.iter().cloned());
-    report.scan.errors.extend(result.problems.iter().cloned());
-    report
-        .findings
-        .extend(result.matches.iter().map(to_finding));
+    add_to_report(report, &database, packages, vuln.exclude_dev, &result);
     Ok(result.failing())
 }
