@@ -21,8 +21,10 @@
 //! non-transitive `Ord` breaks sorting. This port first ranks items by how
 //! they compare with a missing item (below a release, neutral, above),
 //! then by kind. That is a total order, and it keeps every result of
-//! maven-artifact's `ComparableVersionTest`; it differs from Maven only on
-//! shapes such as `1.0.alpha` vs `1-1` (here `1.0.alpha < 1 < 1-1`).
+//! maven-artifact's `ComparableVersionTest`. It differs from Maven only
+//! where an item that sorts below a release (a pre-release qualifier, or a
+//! list or zero followed by one) meets an item of another kind that does
+//! not, e.g. `1.0.alpha` vs `1-1` (here `1.0.alpha < 1 < 1-1`).
 //!
 //! Maven accepts any string; this port rejects empty strings, whitespace,
 //! control characters and non-ASCII text (Java's `Character.isDigit` and

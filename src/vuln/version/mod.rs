@@ -108,6 +108,19 @@ impl Scheme {
         }
     }
 
+    /// The scheme that orders an OSV range of type `range_type` in
+    /// `ecosystem`: `SEMVER` ranges use SemVer 2.0.0 whatever the
+    /// ecosystem (Go's are written without the `v`), `ECOSYSTEM` ranges the
+    /// ecosystem's own scheme; `GIT` and unknown types have no version
+    /// order (`None`).
+    pub fn for_osv_range(range_type: &str, ecosystem: Ecosystem) -> Option<Scheme> {
+        match range_type {
+            "SEMVER" => Some(Scheme::SemVer),
+            "ECOSYSTEM" => Some(Scheme::for_ecosystem(ecosystem)),
+            _ => None,
+        }
+    }
+
     /// The scheme's display name, as used in [`VersionError::scheme`].
     pub fn name(self) -> &'static str {
         match self {
@@ -138,22 +151,34 @@ enum Rank {
     Ordinary,
 }
 
-/// A version parsed under one scheme.
+/// A version as its scheme parsed it, for scheme-specific questions
+/// (a Go pseudo-version, a PEP 440 normal form, Composer's normalisation).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-enum Parsed {
+pub enum Parsed {
+    /// Under [`Scheme::SemVer`].
     SemVer(SemVer),
+    /// Under [`Scheme::Go`].
     Go(GoVersion),
+    /// Under [`Scheme::Pep440`].
     Pep440(Pep440Version),
+    /// Under [`Scheme::Maven`].
     Maven(MavenVersion),
+    /// Under [`Scheme::RubyGems`].
     RubyGems(GemVersion),
+    /// Under [`Scheme::NuGet`].
     NuGet(NuGetVersion),
+    /// Under [`Scheme::Packagist`].
     Packagist(PackagistVersion),
 }
 
 /// A parsed version of one ecosystem's scheme.
 ///
-/// `Ord` is total: versions of different schemes order by scheme first
-/// (never compared in practice); within a scheme, the literal `0` is the
+/// `Ord` is total: versions of different schemes order by scheme first,
+/// which is meaningless as a version comparison, so parse an installed
+/// version under the scheme of the range it is checked against
+/// ([`Scheme::for_osv_range`]: a Go module in a `SEMVER` range is parsed
+/// with [`Scheme::SemVer`]), or use [`Version::try_cmp`], which refuses
+/// mixed schemes. Within a scheme, the literal `0` is the
 /// minimum (OSV's `introduced: "0"`), and everything else orders by the
 /// scheme's rules. `Eq` and `Hash` agree with `Ord`, so `1.0` and `1.0.0`
 /// are equal under PEP 440. `Display` shows the original text (trimmed).
@@ -168,6 +193,17 @@ impl Version {
     /// The scheme this version was parsed under.
     pub fn scheme(&self) -> Scheme {
         self.scheme
+    }
+
+    /// Compares two versions of the same scheme; `None` when the schemes
+    /// differ (their `Ord` would order by scheme, not by version).
+    pub fn try_cmp(&self, other: &Version) -> Option<Ordering> {
+        (self.scheme == other.scheme).then(|| self.cmp(other))
+    }
+
+    /// The scheme-specific parse.
+    pub fn parsed(&self) -> &Parsed {
+        &self.parsed
     }
 
     /// Whether this is OSV's `"0"`, below every version of its scheme.
@@ -245,8 +281,13 @@ pub fn parse_for(ecosystem: Ecosystem, s: &str) -> Result<Version, VersionError>
 
 /// Compares two versions of `ecosystem`; `None` when either does not parse.
 pub fn compare(ecosystem: Ecosystem, a: &str, b: &str) -> Option<Ordering> {
-    let a = parse_for(ecosystem, a).ok()?;
-    let b = parse_for(ecosystem, b).ok()?;
+    compare_in(Scheme::for_ecosystem(ecosystem), a, b)
+}
+
+/// Compares two versions under `scheme`; `None` when either does not parse.
+pub fn compare_in(scheme: Scheme, a: &str, b: &str) -> Option<Ordering> {
+    let a = parse(scheme, a).ok()?;
+    let b = parse(scheme, b).ok()?;
     Some(a.cmp(&b))
 }
 
@@ -269,6 +310,50 @@ mod tests {
         assert_eq!(expected.len(), Ecosystem::ALL.len());
         for (ecosystem, scheme) in expected {
             assert_eq!(Scheme::for_ecosystem(ecosystem), scheme, "{ecosystem:?}");
+        }
+    }
+
+    #[test]
+    fn osv_range_types_map_to_schemes() {
+        assert_eq!(
+            Scheme::for_osv_range("SEMVER", Ecosystem::Go),
+            Some(Scheme::SemVer)
+        );
+        assert_eq!(
+            Scheme::for_osv_range("SEMVER", Ecosystem::PyPI),
+            Some(Scheme::SemVer)
+        );
+        assert_eq!(
+            Scheme::for_osv_range("ECOSYSTEM", Ecosystem::PyPI),
+            Some(Scheme::Pep440)
+        );
+        assert_eq!(
+            Scheme::for_osv_range("ECOSYSTEM", Ecosystem::Go),
+            Some(Scheme::Go)
+        );
+        assert_eq!(Scheme::for_osv_range("GIT", Ecosystem::Go), None);
+        assert_eq!(Scheme::for_osv_range("semver", Ecosystem::Go), None);
+    }
+
+    #[test]
+    fn scheme_names_match_errors() {
+        let names: Vec<&str> = Scheme::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "SemVer",
+                "Go",
+                "PEP 440",
+                "Maven",
+                "RubyGems",
+                "NuGet",
+                "Packagist"
+            ]
+        );
+        for scheme in Scheme::ALL {
+            let err = parse(scheme, "").expect_err("empty is invalid");
+            assert_eq!(err.scheme, scheme.name());
+            assert_eq!(scheme.to_string(), scheme.name());
         }
     }
 
@@ -328,6 +413,24 @@ mod tests {
     }
 
     #[test]
+    fn try_cmp_refuses_mixed_schemes() {
+        let go = parse(Scheme::Go, "v1.2.3").expect("valid version");
+        let semver = parse(Scheme::SemVer, "1.2.4").expect("valid version");
+        assert_eq!(go.try_cmp(&semver), None);
+        let reparsed = parse(Scheme::SemVer, go.as_str()).expect("valid version");
+        assert_eq!(reparsed.try_cmp(&semver), Some(Ordering::Less));
+        assert_eq!(
+            compare_in(Scheme::SemVer, "v1.2.3+incompatible", "1.2.3"),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(
+            compare_in(Scheme::Maven, "1-1", "1.1"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(compare_in(Scheme::NuGet, "1.0", "x"), None);
+    }
+
+    #[test]
     fn schemes_order_first() {
         let go = parse(Scheme::Go, "v0.0.1").expect("valid version");
         let semver = parse(Scheme::SemVer, "9.9.9").expect("valid version");
@@ -344,28 +447,37 @@ mod tests {
         assert_eq!(v.to_string(), "v1.2.3+incompatible");
         assert_eq!(v.scheme(), Scheme::Go);
         assert!(!v.is_prerelease());
+        assert!(matches!(v.parsed(), Parsed::Go(go) if go.is_incompatible()));
+        let pseudo =
+            parse_for(Ecosystem::Go, "v0.0.0-20191109021931-daa7c04131f5").expect("valid version");
+        assert!(pseudo.is_prerelease());
+        assert!(matches!(pseudo.parsed(), Parsed::Go(go) if go.is_pseudo()));
     }
 
     #[test]
     fn hostile_inputs_error_without_panicking() {
         let long = "1".repeat(MAX_VERSION_LEN + 1);
-        let nul = "1.0.0\u{0}";
-        let inputs = [
+        let everywhere = [
             "",
             " ",
-            "99999999999999999999999",
-            "99999999999999999999999.0.0",
             long.as_str(),
             "١.٢.٣",
             "💥",
-            nul,
+            "1.0\u{0}.0",
             "1.0.0-\u{202e}",
         ];
-        for scheme in [Scheme::SemVer, Scheme::Go] {
-            for input in inputs {
+        for scheme in Scheme::ALL {
+            for input in everywhere {
                 let err = parse(scheme, input).expect_err("hostile input is rejected");
                 assert_eq!(err.scheme, scheme.name());
                 assert_eq!(err.input, input);
+            }
+        }
+        // The `semver` crate stores core numbers as u64: larger ones are
+        // errors, not wrapped or truncated values.
+        for scheme in [Scheme::SemVer, Scheme::Go] {
+            for input in ["99999999999999999999999", "18446744073709551616.0.0"] {
+                assert!(parse(scheme, input).is_err(), "{scheme}: {input}");
             }
         }
     }

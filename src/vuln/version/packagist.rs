@@ -75,6 +75,11 @@ enum NotOrderable {
     Invalid,
 }
 
+/// PHP's `trim`, which strips NUL and vertical tab as well as whitespace.
+fn php_trim(s: &str) -> &str {
+    s.trim_matches([' ', '\t', '\n', '\r', '\0', '\x0B'])
+}
+
 /// `VersionParser::expandStability`.
 fn expand_stability(stability: &str) -> String {
     match stability.to_ascii_lowercase().as_str() {
@@ -87,9 +92,7 @@ fn expand_stability(stability: &str) -> String {
 }
 
 fn normalize(p: &Patterns, input: &str) -> Result<String, NotOrderable> {
-    let mut version = input
-        .trim_matches([' ', '\t', '\n', '\r', '\0', '\x0B'])
-        .to_owned();
+    let mut version = php_trim(input).to_owned();
     if let Some(c) = p.alias.captures(&version) {
         version = c[1].to_owned();
     }
@@ -99,8 +102,12 @@ fn normalize(p: &Patterns, input: &str) -> Result<String, NotOrderable> {
     if matches!(version.as_str(), "master" | "trunk" | "default") {
         version = format!("dev-{version}");
     }
-    if version.len() >= 4 && version[..4].eq_ignore_ascii_case("dev-") {
-        return Err(NotOrderable::Branch(format!("dev-{}", &version[4..])));
+    if let Some(name) = version
+        .get(..4)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("dev-"))
+        .and_then(|_| version.get(4..))
+    {
+        return Err(NotOrderable::Branch(format!("dev-{name}")));
     }
     if let Some(c) = p.metadata.captures(&version) {
         version = c[1].to_owned();
@@ -270,7 +277,7 @@ impl PackagistVersion {
             NotOrderable::Invalid => err("not a Composer version".to_owned()),
         })?;
         Ok(PackagistVersion {
-            text: input.trim().into(),
+            text: php_trim(input).into(),
             tokens: tokens(&normalized),
             normalized: normalized.into(),
         })
@@ -288,7 +295,8 @@ impl PackagistVersion {
             .any(|t| matches!(t, Token::Word(rank) if *rank < NUMBER_RANK))
     }
 
-    /// The text the version was parsed from, without surrounding whitespace.
+    /// The text the version was parsed from, without what PHP's `trim`
+    /// strips.
     pub fn as_str(&self) -> &str {
         &self.text
     }

@@ -158,6 +158,13 @@ fn php_canonicalization() {
 }
 
 #[test]
+fn php_trim_strips_nul_and_vertical_tab() {
+    let v = PackagistVersion::parse("\u{0}\u{b} 1.2.3\t\u{0}").expect("valid version");
+    assert_eq!(v.as_str(), "1.2.3");
+    assert_eq!(v.normalized(), "1.2.3.0");
+}
+
+#[test]
 fn prerelease_flag() {
     for (input, pre) in [
         ("1.0.0", false),
@@ -222,6 +229,8 @@ fn rejects_invalid() {
             "20100102.0.3.4",
             "１.0",
             "1.0\u{0}1",
+            "dev💥",
+            "rcv💥",
             "99999999999999999999999",
         ],
     );

@@ -454,6 +454,11 @@ mod tests {
             ("1.0.rev", "1.0.post0"),
             ("1.0-dev", "1.0.dev0"),
             ("0!01.02", "1.2"),
+            // Greedy like Python's `re`: the `-1` is the pre-release number.
+            ("1.0a-1", "1.0a1"),
+            ("1.0.post-1.dev", "1.0.post1.dev0"),
+            ("1.0pre", "1.0rc0"),
+            ("1.0r", "1.0.post0"),
             (
                 "2!1.0b2.post3.dev4+Ubuntu-01_x",
                 "2!1.0b2.post3.dev4+ubuntu.1.x",
@@ -502,6 +507,7 @@ mod tests {
                 "1.0a1a1",
                 "1.0.post1.post2",
                 "1.0.dev1.dev2",
+                "1.0-1-1",
                 "1.0dev1a1",
                 "1!",
                 "!1.0",
