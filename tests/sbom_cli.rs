@@ -258,3 +258,71 @@ fn this_repository_sbom_is_schema_valid() {
         }
     }
 }
+
+/// Runs `leakgate <args> --db <osv fixtures> -f json` with an empty cache,
+/// expecting exit 1 (vulnerable), and returns the sorted advisory ids and
+/// the report.
+fn vulnerability_ids(args: &[&str]) -> (Vec<String>, Value) {
+    let cache = tempfile::tempdir().unwrap();
+    let osv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/osv");
+    let out = leakgate()
+        .env("XDG_CACHE_HOME", cache.path())
+        .env("HOME", cache.path())
+        .args(args)
+        .arg("--db")
+        .arg(&osv)
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut ids: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort_unstable();
+    (ids, report)
+}
+
+/// An SBOM leakgate wrote, checked with `sbom check`, finds exactly what
+/// `deps` finds on the lockfile it came from, in both formats; findings
+/// point into the SBOM file.
+#[test]
+fn sbom_check_finds_what_deps_finds() {
+    let lockfiles = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deps/rust");
+    let lockfiles = lockfiles.to_str().unwrap();
+    let (expected, _) = vulnerability_ids(&["deps", lockfiles]);
+    assert!(!expected.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    for (name, format) in [
+        ("bom.cdx.json", "cyclonedx-json"),
+        ("bom.spdx.json", "spdx-json"),
+    ] {
+        let bom = dir.path().join(name);
+        leakgate()
+            .args(["sbom", lockfiles, "--format", format, "-o"])
+            .arg(&bom)
+            .assert()
+            .success();
+        let bom = bom.to_str().unwrap();
+        let (ids, report) = vulnerability_ids(&["sbom", "check", bom]);
+        assert_eq!(ids, expected, "{format}");
+        assert_eq!(report["scan"]["command"], "sbom-check");
+        let finding = &report["findings"][0];
+        assert!(
+            finding["location"]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with(name),
+            "{finding}"
+        );
+        assert!(finding["location"]["line"].as_u64().unwrap() > 0);
+    }
+}
