@@ -8,14 +8,12 @@
 //! `leakgate:direct` property says so. Several `licenses` entries are joined
 //! with `AND`, the reading that claims least.
 
-use super::{json_error, packages_from_entries, value_lines, Entry, SbomDocument, SbomKind};
-use crate::sbom::SbomError;
+use super::{packages_from_entries, value_lines, Entry, SbomDocument, SbomKind};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 
-pub(super) fn read(text: &str, file: &str, version: String) -> Result<SbomDocument, SbomError> {
-    let bom: Bom = serde_json::from_str(text)
-        .map_err(|e| json_error(file, &e, "invalid CycloneDX document"))?;
+/// Turns the parsed document into packages.
+pub(super) fn read(bom: Bom, text: &str, file: &str, version: String) -> SbomDocument {
     let root_ref = bom
         .metadata
         .as_ref()
@@ -41,12 +39,12 @@ pub(super) fn read(text: &str, file: &str, version: String) -> Result<SbomDocume
         .collect::<Vec<_>>();
     let lines = value_lines(text, "purl");
     let (packages, skipped) = packages_from_entries(entries, &edges, file, &lines);
-    Ok(SbomDocument {
+    SbomDocument {
         kind: SbomKind::CycloneDx,
         spec_version: version,
         packages,
         skipped,
-    })
+    }
 }
 
 /// Depth-first, parents before their children: document order.
@@ -113,24 +111,21 @@ fn entry<'a>(c: &'a Component, direct: &HashSet<&str>) -> Entry<'a> {
     }
 }
 
-#[derive(Deserialize)]
-struct Bom {
-    #[serde(default)]
-    metadata: Option<Metadata>,
-    #[serde(default)]
-    components: Vec<Component>,
-    #[serde(default)]
-    dependencies: Vec<Dependency>,
+/// The parts of a CycloneDX document the reader uses.
+pub(super) struct Bom {
+    pub(super) metadata: Option<Metadata>,
+    pub(super) components: Vec<Component>,
+    pub(super) dependencies: Vec<Dependency>,
 }
 
 #[derive(Deserialize)]
-struct Metadata {
+pub(super) struct Metadata {
     #[serde(default)]
     component: Option<Component>,
 }
 
 #[derive(Deserialize)]
-struct Component {
+pub(super) struct Component {
     #[serde(rename = "bom-ref", default)]
     bom_ref: Option<String>,
     #[serde(default)]
@@ -181,7 +176,7 @@ struct Property {
 }
 
 #[derive(Deserialize)]
-struct Dependency {
+pub(super) struct Dependency {
     #[serde(rename = "ref")]
     reference: String,
     #[serde(rename = "dependsOn", default)]

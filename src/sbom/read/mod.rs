@@ -88,10 +88,47 @@ pub fn read_sbom_str(text: &str, file: &str) -> Result<SbomDocument, SbomError> 
     if head.starts_with('<') || head.starts_with("SPDXVersion:") {
         return Err(not_sbom(file, text));
     }
-    let probe: Probe = serde_json::from_str(text).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => not_sbom(file, text),
-        _ => json_error(file, &e, "malformed JSON"),
-    })?;
+    // One typed parse of the whole document on the happy path; only when
+    // it fails on a field's shape is the document probed again, to tell
+    // "not an SBOM" and "unsupported version" from "a broken SBOM".
+    let whole: Whole = match serde_json::from_str(text) {
+        Ok(whole) => whole,
+        Err(e) if e.classify() == serde_json::error::Category::Data => {
+            return Err(diagnose(text, file, &e));
+        }
+        Err(e) => return Err(json_error(file, &e, "malformed JSON")),
+    };
+    let probe = Probe {
+        bom_format: whole.bom_format,
+        spec_version: whole.spec_version,
+        spdx_version: whole.spdx_version,
+    };
+    Ok(match identify(&probe, text, file)? {
+        (SbomKind::CycloneDx, version) => cyclonedx::read(
+            cyclonedx::Bom {
+                metadata: whole.metadata,
+                components: whole.components,
+                dependencies: whole.dependencies,
+            },
+            text,
+            file,
+            version,
+        ),
+        (SbomKind::Spdx, version) => spdx::read(
+            spdx::Document {
+                packages: whole.packages,
+                relationships: whole.relationships,
+                document_describes: whole.document_describes,
+            },
+            text,
+            file,
+            version,
+        ),
+    })
+}
+
+/// Which format and version `probe` declares, or why it is not one leakgate reads.
+fn identify(probe: &Probe, text: &str, file: &str) -> Result<(SbomKind, String), SbomError> {
     match (&probe.bom_format, &probe.spdx_version) {
         (Some(serde_json::Value::String(f)), _) if f == "CycloneDX" => {
             let version = version_string(probe.spec_version.as_ref());
@@ -103,7 +140,7 @@ pub fn read_sbom_str(text: &str, file: &str) -> Result<SbomDocument, SbomError> 
                     supported: CYCLONEDX_READ_VERSIONS,
                 });
             }
-            cyclonedx::read(text, file, version)
+            Ok((SbomKind::CycloneDx, version))
         }
         (None, Some(v)) => {
             let version = version_string(Some(v));
@@ -115,10 +152,51 @@ pub fn read_sbom_str(text: &str, file: &str) -> Result<SbomDocument, SbomError> 
                     supported: SPDX_READ_VERSIONS,
                 });
             }
-            spdx::read(text, file, version)
+            Ok((SbomKind::Spdx, version))
         }
         _ => Err(not_sbom(file, text)),
     }
+}
+
+/// The typed parse failed on a field's shape: say whether this is not an
+/// SBOM at all, an unsupported version, or an SBOM with a bad field (with
+/// the parser's line and column).
+fn diagnose(text: &str, file: &str, typed_error: &serde_json::Error) -> SbomError {
+    let Ok(probe) = serde_json::from_str::<Probe>(text) else {
+        return not_sbom(file, text);
+    };
+    match identify(&probe, text, file) {
+        Ok((kind, _)) => json_error(
+            file,
+            typed_error,
+            &format!("invalid {} document", kind.name()),
+        ),
+        Err(e) => e,
+    }
+}
+
+/// Every top-level field either format needs, parsed in one pass. The two
+/// formats' field names do not overlap.
+#[derive(Deserialize)]
+struct Whole {
+    #[serde(rename = "bomFormat", default)]
+    bom_format: Option<serde_json::Value>,
+    #[serde(rename = "specVersion", default)]
+    spec_version: Option<serde_json::Value>,
+    #[serde(rename = "spdxVersion", default)]
+    spdx_version: Option<serde_json::Value>,
+    #[serde(default)]
+    metadata: Option<cyclonedx::Metadata>,
+    #[serde(default)]
+    components: Vec<cyclonedx::Component>,
+    #[serde(default)]
+    dependencies: Vec<cyclonedx::Dependency>,
+    #[serde(default)]
+    packages: Vec<spdx::SpdxPackage>,
+    #[serde(default)]
+    relationships: Vec<spdx::Relationship>,
+    #[serde(rename = "documentDescribes", default)]
+    document_describes: Vec<String>,
 }
 
 /// Just the fields that say what a JSON document is.

@@ -8,14 +8,12 @@
 //! direct when a described package (the subject) depends on it. The licence
 //! is `licenseDeclared`, else `licenseConcluded`, unless `NOASSERTION`/`NONE`.
 
-use super::{json_error, packages_from_entries, value_lines, Entry, SbomDocument, SbomKind};
-use crate::sbom::SbomError;
+use super::{packages_from_entries, value_lines, Entry, SbomDocument, SbomKind};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 
-pub(super) fn read(text: &str, file: &str, version: String) -> Result<SbomDocument, SbomError> {
-    let doc: Document =
-        serde_json::from_str(text).map_err(|e| json_error(file, &e, "invalid SPDX document"))?;
+/// Turns the parsed document into packages.
+pub(super) fn read(doc: Document, text: &str, file: &str, version: String) -> SbomDocument {
     let mut described: HashSet<&str> = doc.document_describes.iter().map(String::as_str).collect();
     let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut dev: HashSet<&str> = HashSet::new();
@@ -84,28 +82,24 @@ pub(super) fn read(text: &str, file: &str, version: String) -> Result<SbomDocume
         .collect();
     let lines = value_lines(text, "referenceLocator");
     let (packages, skipped) = packages_from_entries(entries, &edges, file, &lines);
-    Ok(SbomDocument {
+    SbomDocument {
         kind: SbomKind::Spdx,
         spec_version: version,
         packages,
         skipped,
-    })
+    }
+}
+
+/// The parts of an SPDX document the reader uses.
+pub(super) struct Document {
+    pub(super) packages: Vec<SpdxPackage>,
+    pub(super) relationships: Vec<Relationship>,
+    pub(super) document_describes: Vec<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Document {
-    #[serde(default)]
-    packages: Vec<SpdxPackage>,
-    #[serde(default)]
-    relationships: Vec<Relationship>,
-    #[serde(default)]
-    document_describes: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SpdxPackage {
+pub(super) struct SpdxPackage {
     #[serde(rename = "SPDXID")]
     spdx_id: String,
     #[serde(default)]
@@ -139,7 +133,7 @@ struct Checksum {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Relationship {
+pub(super) struct Relationship {
     spdx_element_id: String,
     relationship_type: String,
     related_spdx_element: String,
