@@ -94,11 +94,10 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
                 version: Some(d.version.clone()),
             })
             .collect();
-        let v1_key = format!("checksum {} {} ({source})", p.name, p.version);
-        let checksum = p
-            .checksum
-            .as_deref()
-            .or_else(|| lock.metadata.get(&v1_key).and_then(toml::Value::as_str));
+        let checksum = p.checksum.as_deref().or_else(|| {
+            let v1_key = format!("checksum {} {} ({source})", p.name, p.version);
+            lock.metadata.get(&v1_key).and_then(toml::Value::as_str)
+        });
         entry.hashes = checksum
             .and_then(|c| hash::hex("SHA-256", c))
             .into_iter()
@@ -146,6 +145,29 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         assert_eq!(p.location.line, 8);
         assert_eq!(p.hashes, vec![("SHA-256".to_string(), SUM.to_string())]);
         assert_eq!(p.purl, "pkg:cargo/smallvec@0.6.9");
+    }
+
+    #[test]
+    fn parses_v2_inline_checksums_and_ambiguous_dependencies() {
+        let reg = "registry+https://github.com/rust-lang/crates.io-index";
+        let text = format!(
+            "[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n \"rand 0.7.3\",\n]\n\n\
+             [[package]]\nname = \"rand\"\nversion = \"0.7.3\"\nsource = \"{reg}\"\nchecksum = \"{SUM}\"\n\n\
+             [[package]]\nname = \"rand\"\nversion = \"0.8.4\"\nsource = \"{reg}\"\n"
+        );
+        let pkgs = parse_str(LockfileKind::CargoLock, "Cargo.lock", &text).unwrap();
+        let got: Vec<(&str, bool, usize, u32)> = pkgs
+            .iter()
+            .map(|p| {
+                (
+                    p.version.as_deref().unwrap(),
+                    p.direct,
+                    p.hashes.len(),
+                    p.location.line,
+                )
+            })
+            .collect();
+        assert_eq!(got, vec![("0.7.3", true, 1, 8), ("0.8.4", false, 0, 14)]);
     }
 
     #[test]

@@ -140,13 +140,18 @@ impl Collector {
             p.dependencies.sort();
             p.dependencies.dedup();
         }
+        // Nearly always one file: then the (costly, equal) file names need no comparing.
+        let one_file = packages.iter().all(|p| p.location.file == self.file);
         packages.sort_by(|a, b| {
-            (&a.location.file, a.location.line, &a.name, &a.version).cmp(&(
-                &b.location.file,
-                b.location.line,
-                &b.name,
-                &b.version,
-            ))
+            let by_file = if one_file {
+                std::cmp::Ordering::Equal
+            } else {
+                a.location.file.cmp(&b.location.file)
+            };
+            by_file
+                .then(a.location.line.cmp(&b.location.line))
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.version.cmp(&b.version))
         });
         packages
     }

@@ -11,6 +11,7 @@ use super::collect::{Collector, Entry};
 use super::json_lines::{scan_json, Seg};
 use super::manifest::Manifest;
 use super::{graph, hash, Ecosystem, Input, InventoryError, Package, PackageRef};
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -28,7 +29,7 @@ struct ComposerPackage {
     version: String,
     dist: Option<Dist>,
     #[serde(default)]
-    require: BTreeMap<String, serde_json::Value>,
+    require: BTreeMap<String, IgnoredAny>,
     license: Option<serde_json::Value>,
 }
 

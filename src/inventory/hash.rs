@@ -42,8 +42,18 @@ pub(crate) fn base64(algorithm: &'static str, digest: &str) -> Option<(String, S
     let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(trimmed)
         .ok()?;
-    let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    hex(algorithm, &text)
+    hex(algorithm, &to_hex(&bytes))
+}
+
+/// Lower-case hex of `bytes`.
+fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 /// Subresource Integrity strings (`sha512-<base64> sha1-<base64>`), as npm

@@ -33,10 +33,10 @@ impl Seg<'_> {
     }
 }
 
-enum Frame {
+enum Frame<'t> {
     Object {
         expect_key: bool,
-        key: Option<(Cow<'static, str>, u32)>,
+        key: Option<(Cow<'t, str>, u32)>,
     },
     Array {
         index: usize,
@@ -46,12 +46,12 @@ enum Frame {
 /// Calls `visit(path, line)` for every value below the root, in document
 /// order. Meant for text `serde_json` already accepted; on anything else it
 /// stops early without panicking.
-pub(crate) fn scan_json(text: &str, mut visit: impl FnMut(&[Seg<'_>], u32)) {
+pub(crate) fn scan_json<'t>(text: &'t str, mut visit: impl FnMut(&[Seg<'t>], u32)) {
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut line: u32 = 1;
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut path: Vec<Seg<'_>> = Vec::new();
+    let mut frames: Vec<Frame<'t>> = Vec::new();
+    let mut path: Vec<Seg<'t>> = Vec::new();
     while i < bytes.len() {
         let b = bytes[i];
         match b {
@@ -87,7 +87,7 @@ pub(crate) fn scan_json(text: &str, mut visit: impl FnMut(&[Seg<'_>], u32)) {
                 }) = frames.last_mut()
                 {
                     *expect = false;
-                    *key = Some((unescape(raw).into_owned().into(), line));
+                    *key = Some((unescape(raw), line));
                     continue;
                 }
                 if enter(&mut frames, &mut path, line, &mut visit) {
@@ -128,10 +128,10 @@ pub(crate) fn scan_json(text: &str, mut visit: impl FnMut(&[Seg<'_>], u32)) {
 /// Starts a value inside the innermost container: pushes its path step and
 /// reports it. Returns false for the root value (which has no step).
 fn enter<'t>(
-    frames: &mut [Frame],
+    frames: &mut [Frame<'t>],
     path: &mut Vec<Seg<'t>>,
     line: u32,
-    visit: &mut impl FnMut(&[Seg<'_>], u32),
+    visit: &mut impl FnMut(&[Seg<'t>], u32),
 ) -> bool {
     let (seg, at) = match frames.last_mut() {
         None => return false,

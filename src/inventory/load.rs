@@ -3,10 +3,11 @@
 
 use super::{discover, parse_input, Input, InventoryError, LockfileKind, Package};
 use rayon::prelude::*;
+use serde::Serialize;
 use std::path::{Component, Path, PathBuf};
 
 /// One parsed lockfile.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Lockfile {
     /// Path relative to the inventory root, `/`-separated.
     pub path: String,
@@ -17,7 +18,7 @@ pub struct Lockfile {
 }
 
 /// Every lockfile found under the paths given, parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Inventory {
     /// Directory the lockfile paths are relative to.
     pub root: PathBuf,

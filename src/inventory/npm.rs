@@ -9,10 +9,12 @@
 //! in [`super::npm_v1`].
 
 use super::collect::{Collector, Entry};
-use super::json_lines::scan_json;
+use super::json_lines::{scan_json, Seg};
 use super::{hash, npm_v1, Ecosystem, Input, InventoryError, Package, PackageRef};
+use serde::de::IgnoredAny;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 const SUPPORTED: &str = "1, 2, 3";
 
@@ -40,13 +42,13 @@ struct NpmPackage {
     dev: bool,
     license: Option<serde_json::Value>,
     #[serde(default)]
-    dependencies: BTreeMap<String, serde_json::Value>,
+    dependencies: BTreeMap<String, IgnoredAny>,
     #[serde(default)]
-    optional_dependencies: BTreeMap<String, serde_json::Value>,
+    optional_dependencies: BTreeMap<String, IgnoredAny>,
     #[serde(default)]
-    peer_dependencies: BTreeMap<String, serde_json::Value>,
+    peer_dependencies: BTreeMap<String, IgnoredAny>,
     #[serde(default)]
-    dev_dependencies: BTreeMap<String, serde_json::Value>,
+    dev_dependencies: BTreeMap<String, IgnoredAny>,
 }
 
 /// Parses a `package-lock.json` / `npm-shrinkwrap.json` of any supported version.
@@ -65,12 +67,12 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
     }
     let lock: PackageLock =
         serde_json::from_str(input.text).map_err(|e| InventoryError::json(input.display, &e))?;
-    let mut lines: HashMap<String, u32> = HashMap::with_capacity(lock.packages.len());
+    let mut lines: HashMap<Cow<'_, str>, u32> = HashMap::with_capacity(lock.packages.len());
     scan_json(input.text, |path, line| {
         if let [first, key] = path {
             if first.is("packages") {
-                if let Some(k) = key.key() {
-                    lines.insert(k.to_string(), line);
+                if let Seg::Key(k) = key {
+                    lines.insert(k.clone(), line);
                 }
             }
         }
@@ -98,16 +100,19 @@ fn resolve<'a>(
     packages: &'a HashMap<String, NpmPackage>,
     from: &str,
     dep: &str,
-) -> Option<(String, &'a NpmPackage)> {
+) -> Option<(&'a str, &'a NpmPackage)> {
+    let mut candidate = String::with_capacity(from.len() + dep.len() + 14);
     let mut base = from;
     loop {
-        let candidate = if base.is_empty() {
-            format!("node_modules/{dep}")
-        } else {
-            format!("{base}/node_modules/{dep}")
-        };
-        if let Some(p) = packages.get(&candidate) {
-            return Some((candidate, p));
+        candidate.clear();
+        if !base.is_empty() {
+            candidate.push_str(base);
+            candidate.push('/');
+        }
+        candidate.push_str("node_modules/");
+        candidate.push_str(dep);
+        if let Some((key, p)) = packages.get_key_value(candidate.as_str()) {
+            return Some((key.as_str(), p));
         }
         if base.is_empty() {
             return None;
@@ -121,11 +126,11 @@ fn resolve<'a>(
 
 fn packages_v2(
     packages: &HashMap<String, NpmPackage>,
-    lines: &HashMap<String, u32>,
+    lines: &HashMap<Cow<'_, str>, u32>,
     file: &str,
 ) -> Vec<Package> {
     // The project (root and workspaces) decides what is direct.
-    let mut direct: HashMap<String, ()> = HashMap::new();
+    let mut direct: HashSet<&str> = HashSet::new();
     for (key, p) in packages.iter().filter(|(k, _)| !is_installed(k)) {
         let declared = p
             .dependencies
@@ -135,7 +140,7 @@ fn packages_v2(
             .chain(p.dev_dependencies.keys());
         for dep in declared {
             if let Some((target, _)) = resolve(packages, key, dep) {
-                direct.insert(target, ());
+                direct.insert(target);
             }
         }
     }
@@ -153,9 +158,9 @@ fn packages_v2(
         let mut entry = Entry::new(
             name,
             Some(version.clone()),
-            lines.get(key).copied().unwrap_or(0),
+            lines.get(key.as_str()).copied().unwrap_or(0),
         );
-        entry.direct = direct.contains_key(key);
+        entry.direct = direct.contains(key.as_str());
         entry.dev = p.dev;
         entry.hashes = p.integrity.as_deref().map(hash::sri).unwrap_or_default();
         entry.license = p.license.as_ref().and_then(license);
@@ -173,7 +178,7 @@ fn packages_v2(
                     name: target
                         .name
                         .clone()
-                        .unwrap_or_else(|| install_name(&target_key).to_string()),
+                        .unwrap_or_else(|| install_name(target_key).to_string()),
                     version: Some(target.version.clone()?),
                 })
             })

@@ -10,6 +10,7 @@ use super::collect::{Collector, Entry};
 use super::json_lines::scan_json;
 use super::manifest::Manifest;
 use super::{graph, hash, npm, Ecosystem, Input, InventoryError, Package, PackageRef};
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -27,7 +28,7 @@ struct DepV1 {
     dev: bool,
     license: Option<serde_json::Value>,
     #[serde(default)]
-    requires: BTreeMap<String, serde_json::Value>,
+    requires: BTreeMap<String, IgnoredAny>,
     #[serde(default)]
     dependencies: BTreeMap<String, DepV1>,
 }

@@ -10,6 +10,7 @@
 use super::collect::{Collector, Entry};
 use super::json_lines::scan_json;
 use super::{hash, Ecosystem, Input, InventoryError, Package, PackageRef};
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -30,7 +31,7 @@ struct NugetDep {
     #[serde(rename = "contentHash")]
     content_hash: Option<String>,
     #[serde(default)]
-    dependencies: BTreeMap<String, serde_json::Value>,
+    dependencies: BTreeMap<String, IgnoredAny>,
 }
 
 /// Parses a `packages.lock.json`.

@@ -38,8 +38,15 @@ struct PnpmLock {
     lockfile_version: Value,
     #[serde(default)]
     importers: BTreeMap<String, Importer>,
-    #[serde(flatten)]
-    root: Importer,
+    // A single-project v5/v6 lockfile keeps the importer's sections at the
+    // top level (spelled out rather than `#[serde(flatten)]`, which would
+    // buffer the whole document).
+    #[serde(default)]
+    dependencies: Deps,
+    #[serde(default)]
+    optional_dependencies: Deps,
+    #[serde(default)]
+    dev_dependencies: Deps,
     #[serde(default)]
     packages: BTreeMap<String, PnpmPackage>,
     #[serde(default)]
@@ -140,8 +147,12 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
     let lines = yaml_keys(input.text, 2, Some("packages"));
 
     if lock.importers.is_empty() {
-        lock.importers
-            .insert(".".to_string(), std::mem::take(&mut lock.root));
+        let root = Importer {
+            dependencies: std::mem::take(&mut lock.dependencies),
+            optional_dependencies: std::mem::take(&mut lock.optional_dependencies),
+            dev_dependencies: std::mem::take(&mut lock.dev_dependencies),
+        };
+        lock.importers.insert(".".to_string(), root);
     }
     // (name, version) -> declared only as a dev dependency?
     let mut direct: HashMap<(String, String), bool> = HashMap::new();

@@ -17,7 +17,7 @@ use super::lines::line_number;
 use super::load::{display_path, read_text};
 use super::{hash, Ecosystem, Input, InventoryError, Package, PackageRef};
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// Whether a file (by name, and the name of its directory) is a requirements file.
 pub(crate) fn is_requirements_file(file: &str, dir: Option<&str>) -> bool {
@@ -233,7 +233,7 @@ fn include(
         // Remote includes are not fetched: leakgate works offline.
         return Ok(());
     }
-    let path = disk.parent().unwrap_or(Path::new(".")).join(target);
+    let path = lexical_join(disk.parent().unwrap_or(Path::new(".")), target);
     let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
     if !walk.visited.insert(canonical) {
         return Ok(());
@@ -250,6 +250,26 @@ fn include(
         )
     })?;
     parse_file(&text, &display, Some(&path), walk)
+}
+
+/// `base/target` with `.` and `..` resolved textually, so an include is
+/// reported as `reqs/base.txt`, not `reqs/sub/../base.txt`.
+fn lexical_join(base: &Path, target: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in base.join(target).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let popped =
+                    matches!(out.components().next_back(), Some(Component::Normal(_))) && out.pop();
+                if !popped {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// Parses one requirement specifier (`name[extras] specs ; markers --hash=…`).
@@ -385,6 +405,25 @@ mod tests {
             .map(|d| d.name.as_str())
             .collect();
         assert_eq!(deps, vec!["certifi", "idna"]);
+    }
+
+    #[test]
+    fn include_options_and_paths() {
+        assert_eq!(include_target("-r base.txt"), Some("base.txt"));
+        assert_eq!(include_target("-rbase.txt"), Some("base.txt"));
+        assert_eq!(include_target("--requirement=base.txt"), Some("base.txt"));
+        assert_eq!(include_target("--constraint c.txt"), Some("c.txt"));
+        assert_eq!(include_target("--requirementx"), None);
+        assert_eq!(include_target("--index-url https://x"), None);
+        assert_eq!(include_target("-r"), None);
+        assert_eq!(
+            lexical_join(Path::new("a/reqs"), "../base.txt"),
+            PathBuf::from("a/base.txt")
+        );
+        assert_eq!(
+            lexical_join(Path::new(""), "../x.txt"),
+            PathBuf::from("../x.txt")
+        );
     }
 
     #[test]
