@@ -31,52 +31,65 @@ fn sources(root: &std::path::Path) -> Vec<PathBuf> {
     ]
 }
 
-/// 5,000 packages drawn from the advisories themselves (names that exist,
-/// versions at and around range boundaries), so matching does real work:
-/// a mix of affected and unaffected versions.
+/// 5,000 packages drawn from the advisories themselves, like a large
+/// monorepo's lockfiles: each distinct (ecosystem, name) once per round, with
+/// a version at or around a range boundary (round 0: the first event's
+/// version, round 1: the second, ...), so matching does real work on a mix
+/// of affected and unaffected versions.
 fn packages(db: &Database, n: usize) -> Vec<Package> {
-    let mut out = Vec::with_capacity(n);
-    let mut versions_seen = 0usize;
-    'outer: loop {
-        for advisory in db.advisories() {
-            for entry in &advisory.affected {
-                let version = entry
-                    .ranges
-                    .iter()
-                    .flat_map(|r| r.events.iter())
-                    .filter(|e| !matches!(e, Event::Limit(_)))
-                    .map(Event::version)
-                    .filter(|v| *v != "0")
-                    .nth(versions_seen % 2)
-                    .or_else(|| entry.versions.first().map(String::as_str));
-                let Some(version) = version else { continue };
-                let version = if entry.ecosystem == Ecosystem::Go {
-                    format!("v{version}")
-                } else {
-                    version.to_string()
-                };
-                out.push(Package {
-                    ecosystem: entry.ecosystem,
-                    name: entry.name.clone(),
-                    version: Some(version),
-                    purl: String::new(),
-                    direct: true,
-                    dev: false,
-                    dependencies: Vec::new(),
-                    location: SourceLocation {
-                        file: "lockfile".into(),
-                        line: out.len() as u32 + 1,
-                    },
-                    hashes: Vec::new(),
-                    license: None,
-                });
-                if out.len() == n {
-                    break 'outer;
-                }
+    let mut names: Vec<(Ecosystem, &str, Vec<&str>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for advisory in db.advisories() {
+        for entry in &advisory.affected {
+            if !seen.insert((entry.ecosystem, entry.key.as_str())) {
+                continue;
+            }
+            let mut versions: Vec<&str> = entry
+                .ranges
+                .iter()
+                .flat_map(|r| r.events.iter())
+                .filter(|e| !matches!(e, Event::Limit(_)))
+                .map(Event::version)
+                .filter(|v| *v != "0")
+                .collect();
+            versions.extend(entry.versions.iter().map(String::as_str));
+            if !versions.is_empty() {
+                names.push((entry.ecosystem, entry.name.as_str(), versions));
             }
         }
-        versions_seen += 1;
-        if out.is_empty() {
+    }
+    let mut out = Vec::with_capacity(n);
+    for round in 0.. {
+        let before = out.len();
+        for (ecosystem, name, versions) in &names {
+            let Some(version) = versions.get(round) else {
+                continue;
+            };
+            let version = if *ecosystem == Ecosystem::Go {
+                format!("v{version}")
+            } else {
+                version.to_string()
+            };
+            out.push(Package {
+                ecosystem: *ecosystem,
+                name: name.to_string(),
+                version: Some(version),
+                purl: String::new(),
+                direct: true,
+                dev: false,
+                dependencies: Vec::new(),
+                location: SourceLocation {
+                    file: "lockfile".into(),
+                    line: out.len() as u32 + 1,
+                },
+                hashes: Vec::new(),
+                license: None,
+            });
+            if out.len() == n {
+                return out;
+            }
+        }
+        if out.len() == before {
             break;
         }
     }

@@ -20,7 +20,7 @@ use crate::vuln::matcher;
 use crate::vuln::names;
 use crate::vuln::severity::Scored;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use time::Date;
 
 /// The lowest severity that fails the run.
@@ -219,8 +219,9 @@ fn check_package(db: &Database, package: &Package, options: &CheckOptions) -> Pa
     let key = names::normalize(package.ecosystem, &package.name);
     // (advisory, its affected entries that matched)
     let mut hits: Vec<(&Advisory, Vec<&AffectedEntry>)> = Vec::new();
+    let mut installed = matcher::Installed::new(version);
     for (advisory, entry) in db.lookup(package.ecosystem, &key) {
-        let eval = matcher::evaluate(entry, version);
+        let eval = matcher::evaluate_with(entry, &mut installed);
         out.stats.ranges_git_skipped += eval.ranges_git_skipped;
         out.stats.events_unparseable += eval.events_unparseable;
         if eval.ranges_unevaluated > 0 && !eval.affected {
@@ -254,45 +255,45 @@ fn check_package(db: &Database, package: &Package, options: &CheckOptions) -> Pa
 
 type Hit<'a> = (&'a Advisory, Vec<&'a AffectedEntry>);
 
-/// Partitions hits into groups whose id sets intersect (transitively).
+/// Partitions hits into groups whose id sets intersect (transitively), in
+/// order of first appearance. Union-find over an id → hit map: linear in the
+/// number of ids, which matters for packages like Go's `stdlib` that match
+/// hundreds of advisories.
 fn alias_groups<'a, 'h>(hits: &'h [Hit<'a>]) -> Vec<Vec<&'h Hit<'a>>> {
-    let ids: Vec<BTreeSet<&str>> = hits
-        .iter()
-        .map(|(a, _)| {
-            std::iter::once(a.id.as_str())
-                .chain(a.aliases.iter().map(String::as_str))
-                .collect()
-        })
-        .collect();
-    let mut group_of: Vec<usize> = (0..hits.len()).collect();
-    // Few advisories per package: a quadratic merge is simplest and fast.
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for i in 0..hits.len() {
-            for j in (i + 1)..hits.len() {
-                if group_of[i] != group_of[j] && !ids[i].is_disjoint(&ids[j]) {
-                    let (keep, drop) = (group_of[i].min(group_of[j]), group_of[i].max(group_of[j]));
-                    for g in group_of.iter_mut() {
-                        if *g == drop {
-                            *g = keep;
-                        }
-                    }
-                    changed = true;
+    fn find(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut parent: Vec<usize> = (0..hits.len()).collect();
+    let mut owner: HashMap<&str, usize> = HashMap::new();
+    for (i, (advisory, _)) in hits.iter().enumerate() {
+        let ids = std::iter::once(advisory.id.as_str())
+            .chain(advisory.aliases.iter().map(String::as_str));
+        for id in ids {
+            match owner.get(id) {
+                Some(&j) => {
+                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                    // The earlier hit stays the root, so group order is stable.
+                    parent[a.max(b)] = a.min(b);
+                }
+                None => {
+                    owner.insert(id, i);
                 }
             }
         }
     }
     let mut groups: Vec<Vec<&Hit>> = Vec::new();
-    let mut leaders: Vec<usize> = Vec::new();
+    let mut group_of_root: HashMap<usize, usize> = HashMap::new();
     for (i, hit) in hits.iter().enumerate() {
-        match leaders.iter().position(|&l| l == group_of[i]) {
-            Some(g) => groups[g].push(hit),
-            None => {
-                leaders.push(group_of[i]);
-                groups.push(vec![hit]);
-            }
-        }
+        let root = find(&mut parent, i);
+        let g = *group_of_root.entry(root).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(hit);
     }
     groups
 }

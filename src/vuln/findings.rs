@@ -163,3 +163,81 @@ pub fn to_finding(m: &VulnMatch) -> Finding {
         help,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+    use crate::inventory::{Ecosystem, SourceLocation};
+    use crate::vuln::severity::Scored;
+
+    fn vuln_match(fixed: &[&str], suggested: Option<&str>) -> VulnMatch {
+        VulnMatch {
+            package: Package {
+                ecosystem: Ecosystem::PyPI,
+                name: "requests".into(),
+                version: Some("2.19.1".into()),
+                purl: "pkg:pypi/requests@2.19.1".into(),
+                direct: true,
+                dev: true,
+                dependencies: Vec::new(),
+                location: SourceLocation {
+                    file: "requirements.txt".into(),
+                    line: 2,
+                },
+                hashes: Vec::new(),
+                license: None,
+            },
+            version: "2.19.1".into(),
+            id: "PYSEC-2018-28".into(),
+            aliases: vec!["CVE-2018-18074".into()],
+            summary: String::new(),
+            url: "https://osv.dev/vulnerability/PYSEC-2018-28".into(),
+            severity: Scored {
+                severity: Severity::High,
+                vector: Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N".into()),
+                score: Some(7.5),
+            },
+            fixed_versions: fixed.iter().map(|f| f.to_string()).collect(),
+            suggested_fix: suggested.map(str::to_string),
+            failing: true,
+        }
+    }
+
+    #[test]
+    fn finding_points_at_the_lockfile_entry() {
+        let f = to_finding(&vuln_match(&["2.20.0"], Some("2.20.0")));
+        assert_eq!(f.kind, FindingKind::Vulnerability);
+        assert_eq!(f.rule_id, "PYSEC-2018-28");
+        assert_eq!(f.title, "PYSEC-2018-28 in requests 2.19.1");
+        assert_eq!(f.location.path, "requirements.txt");
+        assert_eq!(f.location.line, 2);
+        assert_eq!(f.help, "Upgrade requests to 2.20.0 or later.");
+        assert_eq!(
+            f.fingerprint,
+            Fingerprint::vulnerability(
+                "PYSEC-2018-28",
+                "PyPI",
+                "requests",
+                "2.19.1",
+                "requirements.txt"
+            )
+        );
+        let v = f.vulnerability.unwrap();
+        assert_eq!(v.cvss_score, Some(7.5));
+        assert_eq!(v.package.purl.as_deref(), Some("pkg:pypi/requests@2.19.1"));
+        assert!(v.dev);
+    }
+
+    #[test]
+    fn help_without_a_usable_fix() {
+        assert_eq!(
+            to_finding(&vuln_match(&[], None)).help,
+            "No fixed version of requests is known: remove or replace it, or record an ignore with a reason and an expiry date."
+        );
+        assert_eq!(
+            to_finding(&vuln_match(&["2.0.0"], None)).help,
+            "Fixed in 2.0.0 (none above the installed 2.19.1): check the advisory."
+        );
+    }
+}

@@ -116,8 +116,48 @@ pub fn parse(scheme: Scheme, s: &str) -> Option<Version> {
     version::parse(scheme, s.trim()).ok()
 }
 
+/// An installed version, parsed at most once per scheme however many
+/// advisories it is checked against.
+#[derive(Debug, Clone)]
+pub struct Installed<'a> {
+    raw: &'a str,
+    parsed: Vec<(Scheme, Option<Version>)>,
+}
+
+impl<'a> Installed<'a> {
+    /// Wraps the version string as the lockfile writes it.
+    pub fn new(raw: &'a str) -> Installed<'a> {
+        Installed {
+            raw: raw.trim(),
+            parsed: Vec::new(),
+        }
+    }
+
+    /// The version string.
+    pub fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    /// The version parsed under `scheme`, or `None` when it does not parse.
+    pub fn get(&mut self, scheme: Scheme) -> Option<&Version> {
+        let i = match self.parsed.iter().position(|(s, _)| *s == scheme) {
+            Some(i) => i,
+            None => {
+                self.parsed.push((scheme, parse(scheme, self.raw)));
+                self.parsed.len() - 1
+            }
+        };
+        self.parsed[i].1.as_ref()
+    }
+}
+
 /// Evaluates an `affected[]` entry for `installed` (a version of `entry.ecosystem`).
 pub fn evaluate(entry: &AffectedEntry, installed: &str) -> Evaluation {
+    evaluate_with(entry, &mut Installed::new(installed))
+}
+
+/// [`evaluate`] with the installed version's parses cached across entries.
+pub fn evaluate_with(entry: &AffectedEntry, installed: &mut Installed) -> Evaluation {
     let mut out = Evaluation::default();
     let ecosystem = entry.ecosystem;
     if in_versions_list(entry, installed) {
@@ -132,11 +172,11 @@ pub fn evaluate(entry: &AffectedEntry, installed: &str) -> Evaluation {
             // Already decided; keep counting skipped GIT ranges only.
             continue;
         }
-        let Some(v) = parse(scheme, installed) else {
+        let Some(v) = installed.get(scheme) else {
             out.ranges_unevaluated += 1;
             continue;
         };
-        let verdict = range_affects(&range.events, &v, |s| parse(scheme, s));
+        let verdict = range_affects(&range.events, v, |s| parse(scheme, s));
         out.events_unparseable += verdict.events_unparseable;
         if verdict.affected {
             out.affected = true;
@@ -146,23 +186,25 @@ pub fn evaluate(entry: &AffectedEntry, installed: &str) -> Evaluation {
 }
 
 /// Whether `installed` is in the entry's explicit `versions` list: exactly,
-/// or equal under the ecosystem's ordering (PEP 440 `1.0` is `1.0.0`).
-fn in_versions_list(entry: &AffectedEntry, installed: &str) -> bool {
-    let installed = installed.trim();
-    if entry.versions.iter().any(|v| v == installed) {
+/// or equal under the ecosystem's ordering where that ordering has several
+/// spellings of one version (PEP 440 `1.0` is `1.0.0`; SemVer and Go
+/// spellings are unique up to build metadata, so an exact match suffices).
+fn in_versions_list(entry: &AffectedEntry, installed: &mut Installed) -> bool {
+    let raw = installed.raw();
+    if entry.versions.iter().any(|v| v == raw) {
         return true;
     }
-    if entry.versions.is_empty() {
+    let scheme = Scheme::for_ecosystem(entry.ecosystem);
+    if entry.versions.is_empty() || matches!(scheme, Scheme::SemVer | Scheme::Go) {
         return false;
     }
-    let scheme = Scheme::for_ecosystem(entry.ecosystem);
-    let Some(mine) = parse(scheme, installed) else {
+    let Some(mine) = installed.get(scheme) else {
         return false;
     };
     entry
         .versions
         .iter()
-        .any(|v| parse(scheme, v).is_some_and(|p| p == mine))
+        .any(|v| parse(scheme, v).is_some_and(|p| p == *mine))
 }
 
 /// Every `fixed` version of the entry's version ranges, in written order.
