@@ -101,7 +101,7 @@ impl Engine {
                 cache = Some((
                     hit.start,
                     hit.end,
-                    window::around(data, hit.start, hit.end, window::AFTER),
+                    window::around(data, hit.start, hit.end, window::REACH),
                     None,
                 ));
             }
@@ -112,7 +112,7 @@ impl Engine {
                 let w = if self.multiline[r] {
                     multi
                         .get_or_insert_with(|| {
-                            window::around(data, hit.start, hit.end, window::AFTER_MULTILINE)
+                            window::around(data, hit.start, hit.end, window::REACH_MULTILINE)
                         })
                         .clone()
                 } else {

@@ -1,43 +1,33 @@
 //! Search windows: the byte ranges around keyword hits where a rule's regex
-//! runs. Windows follow line boundaries (a secret sits near its keyword, on
-//! the same or an adjacent line) but are capped in bytes, so a 50 MB
-//! single-line file costs a few KiB of regex work per hit, not 50 MB.
+//! runs. A secret sits near its keyword, but a rule may look a few lines up
+//! (a `[pypi]` section header above `password =`) or down; a window reaches
+//! about [`REACH`] bytes each way, widened to whole lines, and is hard-capped
+//! so that a 50 MB single-line file costs a few KiB of regex work per hit,
+//! not 50 MB.
 
 use std::ops::Range;
 
-/// Bytes a window may extend before a hit.
-pub const BEFORE: usize = 4 << 10;
-/// Bytes a window may extend after a hit, for single-line rules.
-pub const AFTER: usize = 4 << 10;
-/// Bytes a window may extend after a hit, for multi-line rules (private keys,
-/// certificates: a 16 kbit RSA key in PEM is under 13 KiB).
-pub const AFTER_MULTILINE: usize = 64 << 10;
+/// Bytes a window reaches before and after a hit before snapping to lines.
+pub const REACH: usize = 1 << 10;
+/// Hard cap of a window on each side of a hit (long lines).
+pub const CAP: usize = 4 << 10;
+/// Reach after a hit for multi-line rules (private keys, certificates: a
+/// 16 kbit RSA key in PEM is under 13 KiB).
+pub const REACH_MULTILINE: usize = 64 << 10;
 
-/// The window around hit `start..end`: the hit's line plus one line on each
-/// side, within [`BEFORE`] and `after` bytes of the hit.
+/// The window around hit `start..end`, reaching `after` bytes past it
+/// ([`REACH`] or [`REACH_MULTILINE`]).
 pub fn around(data: &[u8], start: usize, end: usize, after: usize) -> Range<usize> {
-    let lo = start.saturating_sub(BEFORE);
-    let hi = end.saturating_add(after).min(data.len());
-    // Start of the previous line (or the cap).
-    let ws = match memchr::memrchr(b'\n', &data[lo..start]) {
-        Some(p) => {
-            let nl = lo + p;
-            memchr::memrchr(b'\n', &data[lo..nl]).map_or(lo, |q| lo + q + 1)
-        }
-        None => lo,
-    };
-    // End of the next line (or the cap). Multi-line windows keep the full span.
-    let we = if after > AFTER {
-        hi
-    } else {
-        match memchr::memchr(b'\n', &data[end..hi]) {
-            Some(p) => {
-                let nl = end + p + 1;
-                memchr::memchr(b'\n', &data[nl..hi]).map_or(hi, |q| nl + q)
-            }
-            None => hi,
-        }
-    };
+    let start = start.min(data.len());
+    let end = end.clamp(start, data.len());
+    // Back: to the start of the line containing `start - REACH`, within CAP.
+    let cap_lo = start.saturating_sub(CAP);
+    let reach_lo = start.saturating_sub(REACH);
+    let ws = memchr::memrchr(b'\n', &data[cap_lo..reach_lo]).map_or(cap_lo, |p| cap_lo + p + 1);
+    // Forward: to the end of the line containing `end + after`, within CAP of it.
+    let reach_hi = end.saturating_add(after).min(data.len());
+    let cap_hi = reach_hi.saturating_add(CAP - REACH).min(data.len());
+    let we = memchr::memchr(b'\n', &data[reach_hi..cap_hi]).map_or(cap_hi, |p| reach_hi + p);
     ws..we
 }
 
@@ -71,29 +61,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_line_each_side() {
-        let d = b"l1\nl2\nkey=1\nl4\nl5\n";
-        let s = 6; // "key"
-        let w = around(d, s, s + 3, AFTER);
-        assert_eq!(&d[w], b"l2\nkey=1\nl4");
+    fn whole_lines_within_reach() {
+        let mut d = Vec::new();
+        for i in 0..200 {
+            d.extend_from_slice(format!("line {i:03} ..........\n").as_bytes());
+        }
+        // 20 bytes per line; a hit on line 100 reaches ~52 lines each way.
+        let hit = 100 * 20;
+        let w = around(&d, hit, hit + 4, REACH);
+        assert_eq!(&d[w.start..w.start + 8], b"line 048");
+        assert_eq!(w.start % 20, 0);
+        assert_eq!(d[w.end], b'\n');
+        assert_eq!(&d[w.end - 19..w.end - 11], b"line 151");
     }
 
     #[test]
     fn capped_on_long_lines() {
         let mut d = vec![b'a'; 100_000];
         d[50_000..50_003].copy_from_slice(b"key");
-        let w = around(&d, 50_000, 50_003, AFTER);
-        assert_eq!(w, 50_000 - BEFORE..50_003 + AFTER);
-        let w = around(&d, 50_000, 50_003, AFTER_MULTILINE);
-        assert_eq!(w, 50_000 - BEFORE..100_000);
+        let w = around(&d, 50_000, 50_003, REACH);
+        assert_eq!(w, 50_000 - CAP..50_003 + CAP);
+        let w = around(&d, 50_000, 50_003, REACH_MULTILINE);
+        assert_eq!(w, 50_000 - CAP..100_000);
     }
 
     #[test]
     fn edges() {
-        let d = b"key";
-        assert_eq!(around(d, 0, 3, AFTER), 0..3);
-        let d = b"a\nkey";
-        assert_eq!(around(d, 2, 5, AFTER), 0..5);
+        assert_eq!(around(b"key", 0, 3, REACH), 0..3);
+        assert_eq!(around(b"a\nkey", 2, 5, REACH), 0..5);
+        assert_eq!(around(b"", 0, 0, REACH), 0..0);
     }
 
     #[test]

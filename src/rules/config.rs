@@ -142,7 +142,7 @@ pub fn parse_str(text: &str, origin: &Origin) -> Result<RuleSet, ConfigError> {
 
 fn resolve(text: &str, origin: &Origin, depth: usize) -> Result<RuleSet, ConfigError> {
     let raw = parse_raw(text, &origin.path)?;
-    let own = convert(raw.rules, text, &origin.path, true)?;
+    let own = convert(raw.rules, text, &origin.path, true, raw.extend.is_some())?;
     let mut allowlists = Vec::new();
     for a in raw.allowlist.into_iter().chain(raw.allowlists) {
         allowlists.push(convert_allowlist(a).map_err(|reason| ConfigError::Invalid {
@@ -207,6 +207,20 @@ fn resolve(text: &str, origin: &Origin, depth: usize) -> Result<RuleSet, ConfigE
             allowlists: Vec::new(),
         },
     };
+    if let Some(r) = set
+        .rules
+        .iter()
+        .find(|r| r.regex_source.is_none() && r.path_source.is_none())
+    {
+        return Err(ConfigError::Rule {
+            path: origin.path.clone(),
+            line: 0,
+            rule: r.id.clone(),
+            reason:
+                "a rule needs a `regex`, a `path`, or both (no base rule with this id to extend)"
+                    .into(),
+        });
+    }
     set.allowlists.extend(allowlists);
     Ok(set)
 }
@@ -216,7 +230,7 @@ fn resolve(text: &str, origin: &Origin, depth: usize) -> Result<RuleSet, ConfigE
 pub(crate) fn parse_builtin(text: &str, name: &str) -> Result<RuleSet, ConfigError> {
     let path = Path::new(name);
     let raw = parse_raw(text, path)?;
-    let rules = convert(raw.rules, text, path, false)?;
+    let rules = convert(raw.rules, text, path, false, false)?;
     let mut allowlists = Vec::new();
     for a in raw.allowlist.into_iter().chain(raw.allowlists) {
         allowlists.push(convert_allowlist(a).map_err(|reason| ConfigError::Invalid {
@@ -277,11 +291,15 @@ fn merge(base: &mut Rule, over: Rule) {
     base.origin = over.origin;
 }
 
+/// `validate` compiles regexes now (user configs); `partial` means the file
+/// extends a base, so a rule may override only some fields of a base rule
+/// (completeness is checked after the merge).
 fn convert(
     raw: Vec<RawRule>,
     text: &str,
     path: &Path,
     validate: bool,
+    partial: bool,
 ) -> Result<Vec<Rule>, ConfigError> {
     let mut out: Vec<Rule> = Vec::with_capacity(raw.len());
     for r in raw {
@@ -301,7 +319,7 @@ fn convert(
         }
         let regex = r.regex.filter(|s| !s.is_empty());
         let path_re = r.path.filter(|s| !s.is_empty());
-        if regex.is_none() && path_re.is_none() {
+        if regex.is_none() && path_re.is_none() && !partial {
             return Err(err("a rule needs a `regex`, a `path`, or both".into()));
         }
         let secret_group = match r.secret_group {
@@ -409,3 +427,7 @@ fn convert_allowlist(a: RawAllowlist) -> Result<Allowlist, String> {
     out.target_rules = a.target_rules;
     Ok(out)
 }
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;
