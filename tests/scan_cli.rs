@@ -124,7 +124,7 @@ fn stdin_dash() {
     let out = leakgate()
         .current_dir(dir.path())
         .args(["scan", "-", "-f", "json"])
-        .write_stdin(format!("line one\nsecret = \"Zq8W7e6R5t4Y\"\n"))
+        .write_stdin("line one\nsecret = \"Zq8W7e6R5t4Y\"\n")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
