@@ -182,16 +182,16 @@ impl Scanner {
                     .is_some_and(|r| waive == Some(m.rule) || path_ok(r, ctx.path))
             })
             .collect();
+        let specific = SpanIndex::new(
+            in_scope
+                .iter()
+                .filter(|m| !rules[m.rule].is_generic())
+                .map(|m| (m.secret_start, m.secret_end)),
+        );
         let mut out = Vec::new();
         for m in &in_scope {
             let rule = &rules[m.rule];
-            if rule.is_generic()
-                && in_scope.iter().any(|o| {
-                    !rules[o.rule].is_generic()
-                        && o.secret_start < m.secret_end
-                        && m.secret_start < o.secret_end
-                })
-            {
+            if rule.is_generic() && specific.overlaps(m.secret_start, m.secret_end) {
                 continue;
             }
             if m.inline_allowed {
@@ -326,6 +326,35 @@ impl Scanner {
             vulnerability: None,
             help: rule.help_text().to_string(),
         }
+    }
+}
+
+/// Secret spans of specific rules, for the generic-vs-specific dedupe in
+/// O(n log n) (a blob may hold many thousands of matches).
+struct SpanIndex {
+    /// Spans sorted by start.
+    spans: Vec<(usize, usize)>,
+    /// `max_end[i]`: the largest end among `spans[..=i]`.
+    max_end: Vec<usize>,
+}
+
+impl SpanIndex {
+    fn new(spans: impl Iterator<Item = (usize, usize)>) -> SpanIndex {
+        let mut spans: Vec<(usize, usize)> = spans.collect();
+        spans.sort_unstable();
+        let mut max_end = Vec::with_capacity(spans.len());
+        let mut cur = 0;
+        for &(_, e) in &spans {
+            cur = cur.max(e);
+            max_end.push(cur);
+        }
+        SpanIndex { spans, max_end }
+    }
+
+    /// True when some span overlaps `start..end`.
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        let before_end = self.spans.partition_point(|&(s, _)| s < end);
+        before_end > 0 && self.max_end[before_end - 1] > start
     }
 }
 
