@@ -4,16 +4,21 @@
 //! line above. Markers are checked against the blob bytes, so the engine
 //! decides them while it still has the data.
 
-use memchr::memmem;
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
 
-/// Markers that allow a match on their own line.
-const SAME_LINE: [&[u8]; 3] = [
-    b"leakgate:allow",
-    b"gitleaks:allow",
-    b"pragma: allowlist secret",
-];
+/// Markers that allow a match on their own line (searchers built once: the
+/// check runs for every match).
+static SAME_LINE: LazyLock<[Finder<'static>; 3]> = LazyLock::new(|| {
+    [
+        Finder::new(b"leakgate:allow"),
+        Finder::new(b"gitleaks:allow"),
+        Finder::new(b"pragma: allowlist secret"),
+    ]
+});
 /// Marker that allows a match on the following line.
-const NEXT_LINE: &[u8] = b"pragma: allowlist nextline secret";
+static NEXT_LINE: LazyLock<Finder<'static>> =
+    LazyLock::new(|| Finder::new(b"pragma: allowlist nextline secret"));
 
 /// How far from a match markers are looked for on very long lines (minified
 /// files): bounds the work per match on a 50 MB single-line file.
@@ -35,7 +40,7 @@ pub fn line_span(data: &[u8], start: usize, end: usize) -> (usize, usize) {
 pub fn is_allowed(data: &[u8], start: usize, end: usize) -> bool {
     let (ls, le) = line_span(data, start, end);
     let lines = &data[ls..le];
-    if SAME_LINE.iter().any(|m| memmem::find(lines, m).is_some()) {
+    if SAME_LINE.iter().any(|m| m.find(lines).is_some()) {
         return true;
     }
     if ls == 0 || data[ls - 1] != b'\n' {
@@ -44,7 +49,7 @@ pub fn is_allowed(data: &[u8], start: usize, end: usize) -> bool {
     let prev_end = ls - 1;
     let lo = prev_end.saturating_sub(MAX_LINE_REACH);
     let prev_start = memchr::memrchr(b'\n', &data[lo..prev_end]).map_or(lo, |p| lo + p + 1);
-    memmem::find(&data[prev_start..prev_end], NEXT_LINE).is_some()
+    NEXT_LINE.find(&data[prev_start..prev_end]).is_some()
 }
 
 #[cfg(test)]

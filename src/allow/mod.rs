@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod ignore_file;
 pub mod inline;
 
+use aho_corasick::AhoCorasick;
 use globset::{Glob, GlobMatcher};
 use regex::bytes::Regex;
 use std::sync::OnceLock;
@@ -80,6 +81,8 @@ impl Clone for Allowlist {
 struct Compiled {
     paths: Vec<PathPattern>,
     regexes: Vec<Regex>,
+    /// One automaton over all stopwords (lists run to hundreds of words).
+    stopwords: Option<AhoCorasick>,
 }
 
 #[derive(Debug)]
@@ -138,7 +141,27 @@ impl Allowlist {
                             .map_err(|e| format!("invalid allowlist regex `{r}`: {e}"))
                     })
                     .collect::<Result<Vec<_>, _>>()?;
-                Ok(Compiled { paths, regexes })
+                let words: Vec<&str> = self
+                    .stopwords
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                let stopwords = if words.is_empty() {
+                    None
+                } else {
+                    Some(
+                        AhoCorasick::builder()
+                            .ascii_case_insensitive(true)
+                            .build(&words)
+                            .map_err(|e| format!("invalid stopwords: {e}"))?,
+                    )
+                };
+                Ok(Compiled {
+                    paths,
+                    regexes,
+                    stopwords,
+                })
             })
             .as_ref()
             .map_err(String::as_str)
@@ -209,10 +232,10 @@ impl Allowlist {
     }
 
     fn stopword_allowed(&self, secret: &[u8]) -> bool {
-        let lower = secret.to_ascii_lowercase();
-        self.stopwords
-            .iter()
-            .any(|w| !w.is_empty() && memchr::memmem::find(&lower, w.as_bytes()).is_some())
+        match self.compiled() {
+            Ok(c) => c.stopwords.as_ref().is_some_and(|ac| ac.is_match(secret)),
+            Err(_) => false,
+        }
     }
 
     /// True when this allowlist lets the candidate pass (no finding).

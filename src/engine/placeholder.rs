@@ -3,7 +3,8 @@
 //! one character, keyboard sequences). Applied to every rule's secret, so
 //! rule authors need not repeat these exclusions in each regex.
 
-use memchr::memmem;
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
 
 /// Words that mark a value as a placeholder wherever they appear (lower case).
 const PLACEHOLDER_WORDS: &[&str] = &[
@@ -38,26 +39,38 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "********",
 ];
 
+/// One automaton over all placeholder words, built once per process: this
+/// check runs on every candidate secret.
+static WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(PLACEHOLDER_WORDS)
+        .ok()
+});
+
 /// True when `secret` is an obvious placeholder rather than a credential.
 pub fn is_placeholder(secret: &[u8]) -> bool {
-    let lower = secret.to_ascii_lowercase();
-    if is_template(&lower) {
+    if is_template(secret) {
         return true;
     }
-    if PLACEHOLDER_WORDS
-        .iter()
-        .any(|w| memmem::find(&lower, w.as_bytes()).is_some())
-    {
+    if WORDS.as_ref().is_some_and(|ac| ac.is_match(secret)) {
         return true;
     }
-    is_low_variety(&lower)
+    is_low_variety(secret)
 }
 
 /// Template and variable references: `${VAR}`, `{{ var }}`, `<your-token>`,
 /// `%(name)s`, `$VAR`, `%VAR%`, `@var@`.
 fn is_template(s: &[u8]) -> bool {
-    let has = |n: &[u8]| memmem::find(s, n).is_some();
-    if has(b"${") || has(b"{{") || has(b"}}") || has(b"%(") || has(b"#{") {
+    // Openers and closers of template syntaxes, found with memchr: cheap.
+    let pair = |a: u8, b: u8| memchr::memchr_iter(a, s).any(|i| s.get(i + 1) == Some(&b));
+    if pair(b'$', b'{')
+        || pair(b'{', b'{')
+        || pair(b'}', b'}')
+        || pair(b'%', b'(')
+        || pair(b'#', b'{')
+    {
         return true;
     }
     let ident =
