@@ -13,3 +13,13 @@ impl GitScanArgs {
         false
     }
 }
+
+/// Collects findings from the selected git source into `report`.
+pub fn collect(
+    _args: &GitScanArgs,
+    _paths: &[std::path::PathBuf],
+    _scanner: &leakgate::scanner::Scanner,
+    _report: &mut leakgate::report::Report,
+) -> anyhow::Result<()> {
+    anyhow::bail!("git scanning not built")
+}
