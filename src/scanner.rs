@@ -1,1 +1,332 @@
-//! The high-level secret scanner facade (placeholder).
+//! The secret scanner facade: config discovery, the engine, and every allow
+//! decision, behind one `Send + Sync` value that all sources share.
+//!
+//! Work is split so git sources can scan each unique blob once: [`Scanner::find`]
+//! is path-independent (prefilter, regex, entropy, placeholders, inline
+//! markers) and [`Scanner::findings`] turns its matches into findings for one
+//! path and commit (rule path constraints, allowlists, generic-vs-specific
+//! dedupe, ignore file, redaction, fingerprint). [`Scanner::scan_blob`] does
+//! both, plus path-only rules.
+
+use crate::allow::ignore_file::{IgnoreFile, IgnoreKey};
+use crate::allow::Candidate;
+use crate::engine::Engine;
+use crate::finding::{self, Finding, FindingKind, Fingerprint, Location, SecretInfo};
+use crate::rules::{config, ConfigError, Rule, RuleSet};
+use std::path::{Path, PathBuf};
+
+pub use crate::engine::Match;
+
+/// Config file names looked for at the scan root, in order.
+pub const CONFIG_NAMES: [&str; 2] = [".leakgate.toml", ".gitleaks.toml"];
+
+/// Scan settings that do not come from the config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// Redact secrets in findings (default). `false` fills [`SecretInfo::value`].
+    pub redact: bool,
+    /// Files larger than this are skipped and counted (default 10 MiB).
+    pub max_file_size: u64,
+    /// Ignore `.gitignore` and friends when walking directories.
+    pub no_ignore: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            redact: true,
+            max_file_size: 10 << 20,
+            no_ignore: false,
+        }
+    }
+}
+
+/// The commit a blob was found in (git sources).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommitMeta {
+    /// Full commit id.
+    pub id: String,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// Author date, RFC 3339.
+    pub date: String,
+    /// First line of the commit message.
+    pub message: String,
+}
+
+/// Where a blob sits: everything path- or commit-dependent about a finding.
+#[derive(Debug, Clone, Copy)]
+pub struct BlobContext<'a> {
+    /// Repository- or root-relative path, `/`-separated (`-` for stdin).
+    pub path: &'a str,
+    /// The commit, for git sources.
+    pub commit: Option<&'a CommitMeta>,
+}
+
+/// Finds secrets. Build once, share across threads.
+#[derive(Debug)]
+pub struct Scanner {
+    engine: Engine,
+    opts: ScanOptions,
+    ignore: IgnoreFile,
+    config_path: Option<PathBuf>,
+}
+
+impl Scanner {
+    /// Builds a scanner. Config: `config` if given, else `.leakgate.toml`,
+    /// else `.gitleaks.toml` in `root`, else the built-in rules only. Also
+    /// loads `.leakgateignore` and `.gitleaksignore` from `root`.
+    pub fn from_config(
+        root: &Path,
+        config: Option<&Path>,
+        opts: ScanOptions,
+    ) -> Result<Scanner, ConfigError> {
+        let config_path = match config {
+            Some(p) => Some(p.to_path_buf()),
+            None => CONFIG_NAMES
+                .iter()
+                .map(|n| root.join(n))
+                .find(|p| p.is_file()),
+        };
+        let rules = match &config_path {
+            Some(p) => config::load_file(p)?,
+            None => RuleSet::builtin()?,
+        };
+        let mut scanner = Scanner::from_rules(rules, opts)?;
+        scanner.ignore = IgnoreFile::load(root)?;
+        scanner.config_path = config_path;
+        Ok(scanner)
+    }
+
+    /// Builds a scanner over an explicit rule set, without config discovery
+    /// or ignore files.
+    pub fn from_rules(rules: RuleSet, opts: ScanOptions) -> Result<Scanner, ConfigError> {
+        let engine = Engine::new(rules).map_err(|reason| ConfigError::Invalid {
+            path: PathBuf::from("<rules>"),
+            reason,
+        })?;
+        Ok(Scanner {
+            engine,
+            opts,
+            ignore: IgnoreFile::default(),
+            config_path: None,
+        })
+    }
+
+    /// Replaces the ignore-file entries.
+    pub fn set_ignore_file(&mut self, ignore: IgnoreFile) {
+        self.ignore = ignore;
+    }
+
+    /// The config file in use, if any.
+    pub fn config_path(&self) -> Option<&Path> {
+        self.config_path.as_deref()
+    }
+
+    /// The options the scanner was built with.
+    pub fn options(&self) -> &ScanOptions {
+        &self.opts
+    }
+
+    /// The resolved rules.
+    pub fn rules(&self) -> &RuleSet {
+        self.engine.rules()
+    }
+
+    /// Every rule match in `data`: path-independent, so a blob seen under
+    /// many paths or commits is matched once.
+    pub fn find(&self, data: &[u8]) -> Vec<Match> {
+        self.engine.find(data)
+    }
+
+    /// Turns `matches` (from [`Scanner::find`] on one blob) into findings for
+    /// the blob at `ctx`: rule path constraints, generic-vs-specific dedupe,
+    /// inline markers, allowlists, ignore file, redaction, fingerprint.
+    pub fn findings(&self, matches: &[Match], ctx: &BlobContext) -> Vec<Finding> {
+        self.findings_inner(matches, ctx, None)
+    }
+
+    /// [`Scanner::findings`], with rule `waive`'s `path` constraint waived
+    /// (rule examples have no path).
+    pub(crate) fn findings_waiving_path(
+        &self,
+        matches: &[Match],
+        ctx: &BlobContext,
+        waive: usize,
+    ) -> Vec<Finding> {
+        self.findings_inner(matches, ctx, Some(waive))
+    }
+
+    fn findings_inner(
+        &self,
+        matches: &[Match],
+        ctx: &BlobContext,
+        waive: Option<usize>,
+    ) -> Vec<Finding> {
+        let rules = &self.rules().rules;
+        let in_scope: Vec<&Match> = matches
+            .iter()
+            .filter(|m| {
+                rules
+                    .get(m.rule)
+                    .is_some_and(|r| waive == Some(m.rule) || path_ok(r, ctx.path))
+            })
+            .collect();
+        let mut out = Vec::new();
+        for m in &in_scope {
+            let rule = &rules[m.rule];
+            if rule.is_generic()
+                && in_scope.iter().any(|o| {
+                    !rules[o.rule].is_generic()
+                        && o.secret_start < m.secret_end
+                        && m.secret_start < o.secret_end
+                })
+            {
+                continue;
+            }
+            if m.inline_allowed {
+                continue;
+            }
+            let cand = Candidate {
+                path: ctx.path,
+                commit: ctx.commit.map(|c| c.id.as_str()),
+                secret: &m.secret,
+                matched: &m.matched,
+                line: &m.line_text,
+            };
+            if self.allowed(rule, &cand) {
+                continue;
+            }
+            let f = self.finding(
+                rule, ctx, m.line, m.end_line, m.column, &m.secret, m.entropy,
+            );
+            if self.ignored(&f, ctx) {
+                continue;
+            }
+            out.push(f);
+        }
+        out
+    }
+
+    /// Findings of path-only rules (e.g. a committed `id_rsa` or `.p12`) for the blob at `ctx`.
+    pub fn path_findings(&self, ctx: &BlobContext) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for rule in &self.rules().rules {
+            if !rule.is_path_only() || !path_ok(rule, ctx.path) {
+                continue;
+            }
+            let cand = Candidate {
+                path: ctx.path,
+                commit: ctx.commit.map(|c| c.id.as_str()),
+                secret: b"",
+                matched: ctx.path.as_bytes(),
+                line: b"",
+            };
+            if self.allowed(rule, &cand) {
+                continue;
+            }
+            let f = self.finding(rule, ctx, 0, 0, 0, b"", 0.0);
+            if !self.ignored(&f, ctx) {
+                out.push(f);
+            }
+        }
+        out
+    }
+
+    /// All findings in one blob: [`Scanner::find`], [`Scanner::findings`]
+    /// and [`Scanner::path_findings`].
+    pub fn scan_blob(&self, data: &[u8], ctx: &BlobContext) -> Vec<Finding> {
+        let mut out = self.path_findings(ctx);
+        out.extend(self.findings(&self.find(data), ctx));
+        out
+    }
+
+    /// True when a global allowlist allows every finding under `path`:
+    /// sources may skip reading such files.
+    pub fn is_path_allowlisted(&self, path: &str) -> bool {
+        self.rules()
+            .allowlists
+            .iter()
+            .any(|a| a.allows_whole_path(path))
+    }
+
+    /// Ignore-file entries that have suppressed nothing in this process.
+    pub fn stale_ignores(&self) -> Vec<String> {
+        self.ignore.stale()
+    }
+
+    fn allowed(&self, rule: &Rule, cand: &Candidate) -> bool {
+        rule.allowlists.iter().any(|a| a.allows(cand))
+            || self
+                .rules()
+                .allowlists
+                .iter()
+                .any(|a| a.applies_to(&rule.id) && a.allows(cand))
+    }
+
+    fn ignored(&self, f: &Finding, ctx: &BlobContext) -> bool {
+        !self.ignore.is_empty()
+            && self.ignore.suppresses(&IgnoreKey {
+                fingerprint: &f.fingerprint,
+                rule: &f.rule_id,
+                path: ctx.path,
+                line: f.location.line,
+                commit: ctx.commit.map(|c| c.id.as_str()),
+            })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finding(
+        &self,
+        rule: &Rule,
+        ctx: &BlobContext,
+        line: u32,
+        end_line: u32,
+        column: u32,
+        secret: &[u8],
+        entropy: f64,
+    ) -> Finding {
+        let text = String::from_utf8_lossy(secret);
+        let commit = ctx.commit;
+        Finding {
+            kind: FindingKind::Secret,
+            rule_id: rule.id.clone(),
+            title: rule.title().to_string(),
+            severity: rule.severity,
+            fingerprint: Fingerprint::secret(&rule.id, ctx.path, secret),
+            location: Location {
+                path: ctx.path.to_string(),
+                line,
+                column,
+                end_line: (end_line > line).then_some(end_line),
+                commit: commit.map(|c| c.id.clone()),
+                author: commit.map(|c| c.author.clone()),
+                email: commit.map(|c| c.email.clone()),
+                date: commit.map(|c| c.date.clone()),
+                message: commit.map(|c| c.message.clone()),
+                other_commits: Vec::new(),
+            },
+            secret: Some(SecretInfo {
+                redacted: finding::redact(&text),
+                entropy: (entropy * 1000.0).round() / 1000.0,
+                value: (!self.opts.redact).then(|| text.into_owned()),
+            }),
+            vulnerability: None,
+            help: rule.help_text().to_string(),
+        }
+    }
+}
+
+/// True when the rule's `path` constraint (if any) accepts `path`.
+fn path_ok(rule: &Rule, path: &str) -> bool {
+    match rule.path_regex() {
+        None => true,
+        Some(Ok(re)) => re.is_match(path.as_bytes()),
+        Some(Err(_)) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests;

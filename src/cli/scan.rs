@@ -1,13 +1,113 @@
-//! `leakgate scan` (placeholder until its owner lands it).
+//! `leakgate scan`: build the scanner from the config, scan paths, stdin or a
+//! git source, apply the baseline, render the report.
 
 use super::Outcome;
+use anyhow::Context;
 use clap::Args;
+use leakgate::report::Report;
+use leakgate::scanner::{ScanOptions, Scanner};
+use leakgate::source::{self, fs::normalize, ScanResult};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// Arguments of `leakgate scan`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {}
+#[command(after_help = "\
+Examples:
+  leakgate scan                        scan the current directory
+  leakgate scan src config/app.env     scan some directories and files
+  cat file | leakgate scan -           scan standard input
+  leakgate scan --no-ignore -f json    include git-ignored files, JSON output
+  leakgate scan --staged               scan what is staged (pre-commit)")]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Config file (default: `.leakgate.toml`, else `.gitleaks.toml`, at the scan root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Scan files that .gitignore / .ignore exclude too.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Skip files larger than this many bytes (counted in the stats).
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Show secrets in clear in the output (they are redacted by default).
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Exit 2 when some input could not be read.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub git: super::scan_git::GitScanArgs,
+    #[command(flatten)]
+    pub baseline: super::baseline::BaselineArgs,
+    #[command(flatten)]
+    pub output: super::output::OutputArgs,
+}
 
 /// Runs `leakgate scan`.
-pub fn run(_args: ScanArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`leakgate scan` is not built yet")
+pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let opts = ScanOptions {
+        redact: !args.no_redact,
+        max_file_size: args.max_file_size,
+        no_ignore: args.no_ignore,
+    };
+    let root = config_root(&args.paths);
+    let scanner = Scanner::from_config(&root, args.config.as_deref(), opts)
+        .context("cannot load the secret-scanning configuration")?;
+    let target = args
+        .paths
+        .iter()
+        .map(|p| normalize(p))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut report = Report::new("secrets", &target);
+    if args.git.mode_selected() {
+        super::scan_git::collect(&args.git, &args.paths, &scanner, &mut report)?;
+    } else {
+        let res = scan_inputs(&scanner, &args.paths);
+        for p in &res.errors {
+            eprintln!("leakgate: warning: {}: {}", p.path, p.message);
+        }
+        report.findings.extend(res.findings);
+        report.scan.stats.merge(&res.stats);
+        report.scan.errors.extend(res.errors);
+    }
+    super::baseline::apply(&args.baseline, &scanner, &mut report)?;
+    report.scan.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    report.sort();
+    let outcome = super::output::emit(&report, &args.output, report.findings.len())?;
+    if args.strict && !report.scan.errors.is_empty() {
+        anyhow::bail!(
+            "{} input(s) could not be read (--strict)",
+            report.scan.errors.len()
+        );
+    }
+    Ok(outcome)
+}
+
+/// Scans files, directories and `-` (stdin, at most once).
+fn scan_inputs(scanner: &Scanner, paths: &[PathBuf]) -> ScanResult {
+    let (stdin, files): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        paths.iter().partition(|p| p.as_os_str() == "-");
+    let mut res = ScanResult::zeroed();
+    if !files.is_empty() {
+        let files: Vec<PathBuf> = files.into_iter().cloned().collect();
+        res.merge(source::fs::scan_paths(scanner, &files));
+    }
+    if !stdin.is_empty() {
+        res.merge(source::stdin::scan_stdin(scanner));
+    }
+    res
+}
+
+/// Where the config and ignore files are looked for: the directory being
+/// scanned when there is exactly one, else the current directory.
+fn config_root(paths: &[PathBuf]) -> PathBuf {
+    match paths {
+        [one] if one.is_dir() => one.clone(),
+        _ => Path::new(".").to_path_buf(),
+    }
 }

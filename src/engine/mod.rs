@@ -1,1 +1,236 @@
-//! Matching engine: keyword prefilter, regex, entropy (placeholder).
+//! The matching engine: keyword prefilter → regex → secret group → entropy →
+//! placeholder filter, producing path-independent [`Match`]es.
+//!
+//! Work per blob is proportional to the keyword hits in it: the
+//! [`prefilter`] finds hits, each hit opens a [`window`] for the rules using
+//! that keyword, and only those rules' regexes (compiled lazily, once per
+//! process) run, only inside their windows. Keyword-less rules are the
+//! exception and scan the whole blob. Matches carry everything later stages
+//! need (secret, spans, the line text) so they can become findings without
+//! the blob bytes, for any path or commit the blob appears under.
+
+pub mod entropy;
+pub mod placeholder;
+pub mod prefilter;
+pub mod window;
+
+use crate::allow::inline;
+use crate::rules::{Rule, RuleSet};
+use prefilter::Prefilter;
+use std::ops::Range;
+
+/// Longest line text kept with a match, on each side of it (for `regexTarget = "line"`).
+const LINE_CONTEXT: usize = 1 << 10;
+
+/// A path-independent rule match in one blob: everything needed to build a
+/// finding later without the blob bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// Index of the rule in the rule set.
+    pub rule: usize,
+    /// Byte offset of the start of the whole match.
+    pub start: usize,
+    /// Byte offset just past the whole match.
+    pub end: usize,
+    /// 1-based line of the start of the match.
+    pub line: u32,
+    /// 1-based line of the end of the match.
+    pub end_line: u32,
+    /// 1-based byte column of the start of the secret.
+    pub column: u32,
+    /// The secret bytes.
+    pub secret: Vec<u8>,
+    /// Shannon entropy of the secret.
+    pub entropy: f64,
+    /// True when an inline marker (`leakgate:allow`, `gitleaks:allow`,
+    /// `pragma: allowlist secret`, or `pragma: allowlist nextline secret` on
+    /// the line above) allows this match.
+    pub inline_allowed: bool,
+    /// Byte offset of the start of the secret.
+    pub secret_start: usize,
+    /// Byte offset just past the secret.
+    pub secret_end: usize,
+    /// The whole regex match.
+    pub matched: Vec<u8>,
+    /// The line(s) containing the match (capped around it on very long lines).
+    pub line_text: Vec<u8>,
+}
+
+/// The windows of the latest keyword hit: hit start, hit end, the
+/// single-line window and (computed on demand) the multi-line one.
+type HitWindows = (usize, usize, Range<usize>, Option<Range<usize>>);
+
+/// The compiled rule set: rules plus the keyword automaton over them.
+#[derive(Debug)]
+pub struct Engine {
+    rules: RuleSet,
+    prefilter: Prefilter,
+    multiline: Vec<bool>,
+}
+
+impl Engine {
+    /// Indexes `rules`. Cheap: no regex is compiled here.
+    pub fn new(rules: RuleSet) -> Result<Engine, String> {
+        let prefilter = Prefilter::new(
+            rules
+                .rules
+                .iter()
+                .map(|r| r.regex_source.is_some().then_some(r.keywords.as_slice())),
+        )?;
+        let multiline = rules.rules.iter().map(Rule::is_multiline).collect();
+        Ok(Engine {
+            rules,
+            prefilter,
+            multiline,
+        })
+    }
+
+    /// The rules this engine runs.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Every rule match in `data`, sorted by position then rule.
+    pub fn find(&self, data: &[u8]) -> Vec<Match> {
+        let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.rules.rules.len()];
+        let mut cache: Option<HitWindows> = None;
+        self.prefilter.for_each_hit(data, |hit| {
+            // Hits of several keywords at one spot share their windows.
+            let fresh = !matches!(&cache, Some((s, e, ..)) if *s == hit.start && *e == hit.end);
+            if fresh {
+                cache = Some((
+                    hit.start,
+                    hit.end,
+                    window::around(data, hit.start, hit.end, window::REACH),
+                    None,
+                ));
+            }
+            let Some((_, _, single, multi)) = cache.as_mut() else {
+                return;
+            };
+            for &r in self.prefilter.rules_for(hit.pattern) {
+                let w = if self.multiline[r] {
+                    multi
+                        .get_or_insert_with(|| {
+                            window::around(data, hit.start, hit.end, window::REACH_MULTILINE)
+                        })
+                        .clone()
+                } else {
+                    single.clone()
+                };
+                window::push_merged(&mut windows[r], w);
+            }
+        });
+        for &r in self.prefilter.keywordless() {
+            windows[r] = std::iter::once(0..data.len()).collect();
+        }
+        let mut out = Vec::new();
+        for (r, ws) in windows.iter_mut().enumerate() {
+            if ws.is_empty() {
+                continue;
+            }
+            window::normalize(ws);
+            self.run_rule(r, data, ws, &mut out);
+        }
+        out.sort_by_key(|m| (m.start, m.end, m.rule));
+        fill_positions(data, &mut out);
+        out
+    }
+
+    fn run_rule(&self, r: usize, data: &[u8], windows: &[Range<usize>], out: &mut Vec<Match>) {
+        let rule = &self.rules.rules[r];
+        // A built-in regex that does not compile is caught by `rules check`
+        // and the test suite; at scan time the rule is simply inert.
+        let Some(Ok(re)) = rule.regex() else { return };
+        for w in windows {
+            let hay = &data[w.clone()];
+            for caps in re.captures_iter(hay) {
+                let Some(whole) = caps.get(0) else { continue };
+                let secret = match rule.secret_group {
+                    Some(g) => caps.get(g),
+                    None => (1..caps.len())
+                        .filter_map(|i| caps.get(i))
+                        .find(|m| !m.is_empty())
+                        .or(Some(whole)),
+                };
+                let Some(secret) = secret.filter(|m| !m.is_empty()) else {
+                    continue;
+                };
+                let bytes = secret.as_bytes();
+                if let Some(m) = self.accept(rule, bytes) {
+                    let (start, end) = (w.start + whole.start(), w.start + whole.end());
+                    out.push(Match {
+                        rule: r,
+                        start,
+                        end,
+                        line: 0,
+                        end_line: 0,
+                        column: 0,
+                        secret: bytes.to_vec(),
+                        entropy: m,
+                        inline_allowed: false,
+                        secret_start: w.start + secret.start(),
+                        secret_end: w.start + secret.end(),
+                        matched: whole.as_bytes().to_vec(),
+                        line_text: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Entropy and placeholder checks; returns the entropy when the secret passes.
+    fn accept(&self, rule: &Rule, secret: &[u8]) -> Option<f64> {
+        let e = entropy::shannon(secret);
+        if let Some(t) = rule.entropy {
+            if e <= t {
+                return None;
+            }
+            // gitleaks convention: a generic rule's secret must contain a
+            // digit, which its regexes cannot require without lookahead.
+            if rule.is_generic() && !secret.iter().any(u8::is_ascii_digit) {
+                return None;
+            }
+        }
+        if placeholder::is_placeholder(secret) {
+            return None;
+        }
+        Some(e)
+    }
+}
+
+/// Fills line, column, inline marker and line text for matches sorted by
+/// start, counting newlines incrementally: one pass over the blob however
+/// many matches it has.
+fn fill_positions(data: &[u8], matches: &mut [Match]) {
+    let mut pos = 0usize;
+    let mut line = 1usize;
+    let mut line_start = 0usize;
+    for m in matches.iter_mut() {
+        let gap = &data[pos..m.start.max(pos)];
+        line += memchr::memchr_iter(b'\n', gap).count();
+        if let Some(p) = memchr::memrchr(b'\n', gap) {
+            line_start = pos + p + 1;
+        }
+        pos = m.start.max(pos);
+        let end_line = line + memchr::memchr_iter(b'\n', &data[m.start..m.end]).count();
+        let secret_line_start = if m.secret_start >= m.start {
+            memchr::memrchr(b'\n', &data[m.start..m.secret_start])
+                .map_or(line_start, |p| m.start + p + 1)
+        } else {
+            line_start
+        };
+        m.line = u32::try_from(line).unwrap_or(u32::MAX);
+        m.end_line = u32::try_from(end_line).unwrap_or(u32::MAX);
+        m.column =
+            u32::try_from(m.secret_start.saturating_sub(secret_line_start) + 1).unwrap_or(u32::MAX);
+        m.inline_allowed = inline::is_allowed(data, m.start, m.end);
+        let (ls, le) = inline::line_span(data, m.start, m.end);
+        let ls = ls.max(m.start.saturating_sub(LINE_CONTEXT));
+        let le = le.min(m.end.saturating_add(LINE_CONTEXT));
+        m.line_text = data[ls..le].to_vec();
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,151 @@
+//! Global false-positive filter: candidate secrets that are obviously not
+//! real credentials (documentation placeholders, template variables, runs of
+//! one character, keyboard sequences). Applied to every rule's secret, so
+//! rule authors need not repeat these exclusions in each regex.
+
+use memchr::memmem;
+
+/// Words that mark a value as a placeholder wherever they appear (lower case).
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "xxxxx",
+    "changeme",
+    "change_me",
+    "change-me",
+    "placeholder",
+    "your_api",
+    "your-api",
+    "yourapi",
+    "your_token",
+    "your-token",
+    "yourtoken",
+    "your_secret",
+    "your-secret",
+    "yoursecret",
+    "your_key",
+    "your-key",
+    "your_password",
+    "your-password",
+    "yourpassword",
+    "_here",
+    "-here",
+    "replace_me",
+    "replace-me",
+    "replaceme",
+    "redacted",
+    "insert_",
+    "insert-",
+    "********",
+];
+
+/// True when `secret` is an obvious placeholder rather than a credential.
+pub fn is_placeholder(secret: &[u8]) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    if is_template(&lower) {
+        return true;
+    }
+    if PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| memmem::find(&lower, w.as_bytes()).is_some())
+    {
+        return true;
+    }
+    is_low_variety(&lower)
+}
+
+/// Template and variable references: `${VAR}`, `{{ var }}`, `<your-token>`,
+/// `%(name)s`, `$VAR`, `%VAR%`, `@var@`.
+fn is_template(s: &[u8]) -> bool {
+    let has = |n: &[u8]| memmem::find(s, n).is_some();
+    if has(b"${") || has(b"{{") || has(b"}}") || has(b"%(") || has(b"#{") {
+        return true;
+    }
+    let ident =
+        |b: &[u8]| !b.is_empty() && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    match (s.first(), s.last()) {
+        (Some(b'<'), Some(b'>')) | (Some(b'%'), Some(b'%')) | (Some(b'@'), Some(b'@'))
+            if s.len() > 2 =>
+        {
+            true
+        }
+        (Some(b'$'), _) => ident(&s[1..]),
+        _ => false,
+    }
+}
+
+/// Values made mostly of one repeated character or of ascending sequences
+/// (`aaaaaaaa`, `0000-0000`, `abcdef123456`, `1234567890`): real keys are
+/// random, so runs like these covering most of the value mean a placeholder.
+fn is_low_variety(s: &[u8]) -> bool {
+    let alnum: Vec<u8> = s
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect();
+    if alnum.len() < 6 {
+        return false;
+    }
+    // Length covered by runs (of length >= 4) that repeat or ascend by one.
+    let mut covered = 0usize;
+    let mut i = 0usize;
+    while i < alnum.len() {
+        let mut j = i + 1;
+        while j < alnum.len() && alnum[j] == alnum[j - 1] {
+            j += 1;
+        }
+        let mut k = i + 1;
+        while k < alnum.len()
+            && (alnum[k] == alnum[k - 1] + 1 || (alnum[k - 1] == b'9' && alnum[k] == b'0'))
+        {
+            k += 1;
+        }
+        let run = (j - i).max(k - i);
+        if run >= 4 {
+            covered += run;
+            i += run;
+        } else {
+            i += 1;
+        }
+    }
+    covered * 4 >= alnum.len() * 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "xxxxxxxxxxxxxxxxxxxx",
+            "${GITHUB_TOKEN}",
+            "{{ secrets.token }}",
+            "<your-token>",
+            "changeme",
+            "your_api_key_here",
+            "aaaaaaaaaaaaaaaa",
+            "abcdef123456",
+            "1234567890abcdef",
+            "00000000-0000-0000-0000-000000000000",
+            "$DB_PASSWORD",
+            "%(password)s",
+            "%API_KEY%",
+        ] {
+            assert!(is_placeholder(p.as_bytes()), "{p}");
+        }
+    }
+
+    #[test]
+    fn real_looking_values_pass() {
+        for s in [
+            "ghp_R8sN2kq7Lz0XwV4tYb6Pm1Hc9Jd3Fa5Ge0Q2",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8a3Lq2Vd",
+            "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            "S3cr3tP@ssw0rd!2024",
+            "$2a$10$N9qo8uLOickgx2ZMRZoMye",
+        ] {
+            assert!(!is_placeholder(s.as_bytes()), "{s}");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Unit tests of the engine: secretGroup semantics, keyword gating, windows,
+//! entropy and placeholder filters, positions and inline markers.
+
+use super::*;
+use crate::rules::{Rule, RuleSet};
+
+fn rule(id: &str, re: &str, kws: &[&str]) -> Rule {
+    let mut r = Rule::new(id);
+    r.regex_source = Some(re.into());
+    r.keywords = kws.iter().map(|s| s.to_string()).collect();
+    r
+}
+
+fn engine(rules: Vec<Rule>) -> Engine {
+    Engine::new(RuleSet {
+        rules,
+        allowlists: Vec::new(),
+    })
+    .unwrap()
+}
+
+fn secrets(e: &Engine, text: &str) -> Vec<String> {
+    e.find(text.as_bytes())
+        .into_iter()
+        .map(|m| String::from_utf8_lossy(&m.secret).into_owned())
+        .collect()
+}
+
+#[test]
+fn secret_group_unset_takes_first_non_empty_group() {
+    let e = engine(vec![rule(
+        "r",
+        r"(?:(a)|(k))ey=([A-Za-z0-9]{10})",
+        &["ey="],
+    )]);
+    // Group 1 did not participate, group 2 = "k" is the first non-empty one.
+    assert_eq!(secrets(&e, "key=Q8w7E6r5T4"), vec!["k"]);
+}
+
+#[test]
+fn secret_group_unset_without_groups_is_whole_match() {
+    let e = engine(vec![rule("r", r"tok_[a-z0-9]{10}", &["tok_"])]);
+    assert_eq!(secrets(&e, "x tok_q8w7e6r5t4 y"), vec!["tok_q8w7e6r5t4"]);
+}
+
+#[test]
+fn secret_group_explicit() {
+    let mut r = rule("r", r"(id)=(\w+):(\w{10})", &["id="]);
+    r.secret_group = Some(3);
+    let e = engine(vec![r]);
+    assert_eq!(secrets(&e, "id=user:Q8w7E6r5T4"), vec!["Q8w7E6r5T4"]);
+    let mut r = rule("r", r"(id)=(\w+)", &["id="]);
+    r.secret_group = Some(0);
+    let e = engine(vec![r]);
+    assert_eq!(secrets(&e, "id=Q8w7E6r5T4"), vec!["id=Q8w7E6r5T4"]);
+}
+
+#[test]
+fn keyword_gates_the_rule() {
+    // The regex would match, but the keyword is absent: the rule never runs.
+    let e = engine(vec![rule("r", r"[A-Z]{3}[0-9]{5}", &["zzz"])]);
+    assert!(secrets(&e, "QWE12345").is_empty());
+    assert_eq!(secrets(&e, "ZZZ QWE12346"), vec!["QWE12346"]);
+}
+
+#[test]
+fn keywordless_rules_scan_everything() {
+    let e = engine(vec![rule("r", r"\bQK[0-9]{6}\b", &[])]);
+    assert_eq!(secrets(&e, "a\nb QK918273 c"), vec!["QK918273"]);
+}
+
+#[test]
+fn entropy_must_exceed_threshold() {
+    let mut r = rule("r", r"pw=(\S+)", &["pw="]);
+    r.entropy = Some(3.0);
+    let e = engine(vec![r]);
+    // "aabbccdd" has exactly 2 bits; "q8W7e6R5t4Y3" well above 3.
+    assert!(secrets(&e, "pw=aabbccdd").is_empty());
+    assert_eq!(secrets(&e, "pw=q8W7e6R5t4Y3"), vec!["q8W7e6R5t4Y3"]);
+}
+
+#[test]
+fn generic_rules_need_a_digit_when_entropy_is_set() {
+    let mut r = rule("generic-password", r"pw=(\S+)", &["pw="]);
+    r.entropy = Some(2.0);
+    let e = engine(vec![r]);
+    assert!(secrets(&e, "pw=qWeRtYuIoPaS").is_empty());
+    assert_eq!(secrets(&e, "pw=qWeRtYuIoPa5"), vec!["qWeRtYuIoPa5"]);
+}
+
+#[test]
+fn placeholders_are_dropped() {
+    let e = engine(vec![rule("r", r#"token = "([^"]+)""#, &["token"])]);
+    for p in [
+        "${TOKEN}",
+        "xxxxxxxxxxxx",
+        "your_api_key_here",
+        "abcdef123456",
+        "changeme",
+    ] {
+        assert!(secrets(&e, &format!("token = \"{p}\"")).is_empty(), "{p}");
+    }
+}
+
+#[test]
+fn positions_and_inline_markers() {
+    let e = engine(vec![rule("r", r"tok_([a-z0-9]{10})", &["tok_"])]);
+    let text = "first\n  x = tok_q8w7e6r5t4\nthird tok_a1s2d3f4g5 # leakgate:allow\n";
+    let ms = e.find(text.as_bytes());
+    assert_eq!(ms.len(), 2);
+    assert_eq!((ms[0].line, ms[0].end_line, ms[0].column), (2, 2, 11));
+    assert_eq!(ms[0].matched, b"tok_q8w7e6r5t4");
+    assert_eq!(ms[0].line_text, b"  x = tok_q8w7e6r5t4");
+    assert!(!ms[0].inline_allowed);
+    assert_eq!((ms[1].line, ms[1].column), (3, 11));
+    assert!(ms[1].inline_allowed);
+}
+
+#[test]
+fn multiline_rules_get_a_large_window() {
+    let re = r"-----BEGIN RSA PRIVATE KEY-----[\s\S]{64,}?-----END RSA PRIVATE KEY-----";
+    let e = engine(vec![rule("pk", re, &["-----begin rsa private"])]);
+    // Pseudo-random base64 body, 60 lines of 64 characters.
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut x: u32 = 12345;
+    let mut body = String::new();
+    for _ in 0..60 {
+        for _ in 0..64 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            body.push(char::from(alphabet[(x >> 16) as usize % 64]));
+        }
+        body.push('\n');
+    }
+    let text = format!("x\n-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----\n");
+    let ms = e.find(text.as_bytes());
+    assert_eq!(ms.len(), 1);
+    assert_eq!((ms[0].line, ms[0].end_line), (2, 63));
+}
+
+#[test]
+fn matches_far_from_any_keyword_are_not_searched() {
+    let e = engine(vec![rule("r", r"tok_[a-z0-9]{10}", &["marker"])]);
+    let mut text = String::from("marker\n");
+    text.push_str(&"filler line of text\n".repeat(1000));
+    text.push_str("tok_q8w7e6r5t4\n");
+    assert!(secrets(&e, &text).is_empty());
+}
+
+#[test]
+fn huge_single_line_is_bounded() {
+    let mut data = vec![b'a'; 5 << 20];
+    let secret = b" tok_q8w7e6r5t4 ";
+    data[3 << 20..(3 << 20) + secret.len()].copy_from_slice(secret);
+    let e = engine(vec![rule("r", r"tok_[a-z0-9]{10}", &["tok_"])]);
+    let ms = e.find(&data);
+    assert_eq!(ms.len(), 1);
+    assert_eq!(ms[0].column, (3 << 20) + 2);
+}

@@ -1,0 +1,280 @@
+//! Files and directories as a source.
+//!
+//! Directories are walked with the `ignore` crate (ripgrep's walker), in
+//! parallel: `.gitignore`, `.ignore` and git excludes are honoured unless
+//! `no_ignore` is set, hidden files are scanned (`.env`, `.npmrc`,
+//! `.github/workflows/*.yml` are where secrets live) and only `.git/` itself
+//! is skipped. Files are then read and scanned in parallel with rayon.
+//!
+//! Display paths: for a single directory argument, relative to it; for
+//! several arguments, the argument joined with the relative path; for an
+//! explicit file, the argument as given. Always normalised, `/`-separated,
+//! without a leading `./`.
+
+use super::{is_binary, keys, ScanResult};
+use crate::report::Problem;
+use crate::scanner::{BlobContext, Scanner};
+use rayon::prelude::*;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+/// One file to scan: where it is on disk, and the path findings show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    /// Path on disk.
+    pub fs_path: PathBuf,
+    /// Normalised display path.
+    pub display: String,
+}
+
+/// Scans files and directories (not `-`; see [`super::stdin`]).
+pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf]) -> ScanResult {
+    let mut res = ScanResult::zeroed();
+    let (files, problems) = collect_files(paths, scanner.options().no_ignore);
+    for p in problems {
+        res.stats.add(keys::FILES_UNREADABLE, 1);
+        res.errors.push(p);
+    }
+    let parts: Vec<ScanResult> = files.par_iter().map(|f| scan_file(scanner, f)).collect();
+    for p in parts {
+        res.merge(p);
+    }
+    res
+}
+
+/// Expands `paths` into the files to scan, plus the problems met on the way.
+pub fn collect_files(paths: &[PathBuf], no_ignore: bool) -> (Vec<FileEntry>, Vec<Problem>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let single = paths.len() == 1;
+    for arg in paths {
+        match std::fs::metadata(arg) {
+            Ok(m) if m.is_dir() => {
+                let prefix = if single { None } else { Some(normalize(arg)) };
+                walk(arg, prefix.as_deref(), no_ignore, &mut files, &mut problems);
+            }
+            Ok(_) => files.push(FileEntry {
+                fs_path: arg.clone(),
+                display: normalize(arg),
+            }),
+            Err(e) => problems.push(Problem {
+                path: normalize(arg),
+                message: describe(arg, &e),
+            }),
+        }
+    }
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    files.dedup_by(|a, b| a.display == b.display);
+    (files, problems)
+}
+
+fn walk(
+    root: &Path,
+    prefix: Option<&str>,
+    no_ignore: bool,
+    files: &mut Vec<FileEntry>,
+    problems: &mut Vec<Problem>,
+) {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .follow_links(false)
+        .require_git(false)
+        .git_ignore(!no_ignore)
+        .git_global(!no_ignore)
+        .git_exclude(!no_ignore)
+        .ignore(!no_ignore)
+        .parents(!no_ignore)
+        .filter_entry(|e| e.file_name() != ".git");
+    let found = Mutex::new((Vec::new(), Vec::new()));
+    builder.build_parallel().run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            let item = match entry {
+                Ok(e) => {
+                    let is_file = e.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
+                    if !is_file {
+                        return ignore::WalkState::Continue;
+                    }
+                    let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                    let display = match prefix {
+                        Some(p) if !p.is_empty() && p != "." => format!("{p}/{}", normalize(rel)),
+                        _ => normalize(rel),
+                    };
+                    Ok(FileEntry {
+                        fs_path: e.path().to_path_buf(),
+                        display,
+                    })
+                }
+                Err(err) => Err(walk_problem(root, &err)),
+            };
+            if let Ok(mut g) = found.lock() {
+                match item {
+                    Ok(f) => g.0.push(f),
+                    Err(p) => g.1.push(p),
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let (f, p) = found
+        .into_inner()
+        .unwrap_or_else(|poison| poison.into_inner());
+    files.extend(f);
+    problems.extend(p);
+}
+
+fn walk_problem(root: &Path, err: &ignore::Error) -> Problem {
+    let mut path = None;
+    let mut cur = err;
+    loop {
+        match cur {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.clone());
+                cur = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                cur = err
+            }
+            _ => break,
+        }
+    }
+    let shown = path
+        .as_deref()
+        .map(|p| normalize(p.strip_prefix(root).unwrap_or(p)))
+        .unwrap_or_else(|| normalize(root));
+    Problem {
+        path: shown,
+        message: cur.to_string(),
+    }
+}
+
+/// Reads and scans one file.
+pub fn scan_file(scanner: &Scanner, f: &FileEntry) -> ScanResult {
+    let mut res = ScanResult::default();
+    let ctx = BlobContext {
+        path: &f.display,
+        commit: None,
+    };
+    if scanner.is_path_allowlisted(&f.display) {
+        res.stats.add(keys::FILES_SKIPPED_ALLOWLISTED, 1);
+        return res;
+    }
+    let unreadable = |res: &mut ScanResult, message: String| {
+        res.stats.add(keys::FILES_UNREADABLE, 1);
+        res.errors.push(Problem {
+            path: f.display.clone(),
+            message,
+        });
+    };
+    let meta = match std::fs::metadata(&f.fs_path) {
+        Ok(m) => m,
+        Err(e) => {
+            unreadable(&mut res, describe(&f.fs_path, &e));
+            return res;
+        }
+    };
+    if meta.is_dir() {
+        // A symlink to a directory: the walker does not follow links.
+        return res;
+    }
+    // Path-only rules (a committed `id_rsa`, a `.p12`) apply to binary and
+    // oversized files too.
+    res.findings = scanner.path_findings(&ctx);
+    if meta.len() > scanner.options().max_file_size {
+        res.stats.add(keys::FILES_SKIPPED_SIZE, 1);
+        return res;
+    }
+    let data = match std::fs::read(&f.fs_path) {
+        Ok(d) => d,
+        Err(e) => {
+            unreadable(&mut res, describe(&f.fs_path, &e));
+            return res;
+        }
+    };
+    if is_binary(&data) {
+        res.stats.add(keys::FILES_SKIPPED_BINARY, 1);
+        return res;
+    }
+    res.stats.add(keys::FILES_SCANNED, 1);
+    res.stats.add(keys::BYTES_SCANNED, data.len() as u64);
+    let matches = scanner.find(&data);
+    res.findings.extend(scanner.findings(&matches, &ctx));
+    res
+}
+
+/// A readable explanation of an I/O error, naming broken symlinks as such.
+fn describe(path: &Path, e: &std::io::Error) -> String {
+    let broken_link = e.kind() == std::io::ErrorKind::NotFound
+        && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if broken_link {
+        "broken symbolic link".to_string()
+    } else {
+        e.to_string()
+    }
+}
+
+/// Normalises a path for display: `/` separators, no `.` components, no leading `./`.
+pub fn normalize(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut absolute = false;
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::RootDir => absolute = true,
+            Component::Prefix(p) => parts.push(p.as_os_str().to_string_lossy().into_owned()),
+            Component::ParentDir => parts.push("..".into()),
+            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts.join("/");
+    match (absolute, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".into(),
+        (false, false) => joined,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalization() {
+        assert_eq!(normalize(Path::new("./src/a.rs")), "src/a.rs");
+        assert_eq!(normalize(Path::new("src/./b/../c")), "src/b/../c");
+        assert_eq!(normalize(Path::new(".")), ".");
+        assert_eq!(normalize(Path::new("/tmp/x")), "/tmp/x");
+    }
+
+    #[test]
+    fn walk_honours_gitignore_and_keeps_hidden_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(".gitignore"), "ignored.txt\n").unwrap();
+        std::fs::write(root.join("ignored.txt"), "x").unwrap();
+        std::fs::write(root.join(".env"), "x").unwrap();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::write(root.join(".git/config"), "x").unwrap();
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/a.txt"), "x").unwrap();
+        let names = |no_ignore| {
+            let (files, problems) = collect_files(&[root.to_path_buf()], no_ignore);
+            assert!(problems.is_empty());
+            files.into_iter().map(|f| f.display).collect::<Vec<_>>()
+        };
+        assert_eq!(names(false), vec![".env", ".gitignore", "sub/a.txt"]);
+        assert_eq!(
+            names(true),
+            vec![".env", ".gitignore", "ignored.txt", "sub/a.txt"]
+        );
+    }
+
+    #[test]
+    fn missing_argument_is_a_problem() {
+        let (files, problems) = collect_files(&[PathBuf::from("./does/not/exist")], false);
+        assert!(files.is_empty());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "does/not/exist");
+    }
+}
