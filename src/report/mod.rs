@@ -1,13 +1,24 @@
 //! Reports: the `leakgate/findings/v1` document and one writer per format.
 //!
 //! Every command (secret scans, `deps`, `sbom check`) builds a [`Report`] and
-//! hands it to [`write`]. Adding a format touches one file in this folder plus
-//! one [`Format`] variant.
+//! hands it to [`write()`]. Adding a format touches one file in this folder plus
+//! one [`Format`] variant. The same writers serve secret and vulnerability
+//! findings (and reports mixing both). No writer ever shows a secret in clear
+//! unless the finding carries [`SecretInfo::value`], which only `--no-redact`
+//! fills.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, SecretInfo};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+
+mod csv;
+mod gitlab;
+mod json;
+mod junit;
+mod sarif;
+mod summary;
+mod text;
 
 /// Schema id of the JSON document.
 pub const SCHEMA: &str = "leakgate/findings/v1";
@@ -170,28 +181,51 @@ pub enum Format {
 pub struct RenderOptions {
     /// Use ANSI colours (text format only).
     pub color: bool,
+    /// When the scan ended, for formats that carry timestamps (GitLab's
+    /// `scan.start_time`/`end_time`, derived with `scan.duration_ms`).
+    /// `None` means "now"; tests set it to get byte-identical output.
+    pub finished_at: Option<time::OffsetDateTime>,
 }
 
 /// Writes `report` in `format` to `out`.
+///
+/// Findings are written in report order (call [`Report::sort`] first for the
+/// canonical order); apart from GitLab's timestamps (see
+/// [`RenderOptions::finished_at`]) the output is a pure function of the report.
 pub fn write(
     report: &Report,
     format: Format,
     opts: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let _ = opts;
     match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            writeln!(out)
-        }
-        Format::Jsonl => {
-            for f in &report.findings {
-                serde_json::to_writer(&mut *out, f)?;
-                writeln!(out)?;
-            }
-            Ok(())
-        }
-        _ => Err(io::Error::other("format not implemented yet")),
+        Format::Text => text::write(report, opts, out),
+        Format::Json => json::write(report, out),
+        Format::Jsonl => json::write_lines(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Csv => csv::write(report, out),
+        Format::Junit => junit::write(report, out),
+        Format::Gitlab => gitlab::write(report, opts, out),
     }
+}
+
+/// Writes the compact, human summary of `report`: its errors and warnings and
+/// the one-line totals (the last lines of the text format). This is what goes
+/// to stderr when the full report is written to a file.
+pub fn write_summary(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    text::write_summary(report, opts, out)
+}
+
+/// The secret as it may be shown: the clear value only when the caller asked
+/// for it (`--no-redact` fills [`SecretInfo::value`]), else the redacted form.
+pub(crate) fn shown_secret(secret: &SecretInfo) -> &str {
+    secret.value.as_deref().unwrap_or(&secret.redacted)
+}
+
+/// Where the tool is documented: the package's homepage, else its repository
+/// (`None` while `Cargo.toml` names neither).
+pub(crate) fn information_uri() -> Option<&'static str> {
+    [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
+        .into_iter()
+        .find(|u| !u.is_empty())
 }

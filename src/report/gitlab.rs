@@ -1,0 +1,452 @@
+//! GitLab security reports: the Secret Detection report for secret findings
+//! and the Dependency Scanning report for vulnerability findings (security
+//! report schemas v15.2.1), so merge requests and the vulnerability report
+//! show leakgate's findings natively.
+//!
+//! **One report type per document.** GitLab reads one type per CI artifact
+//! (`artifacts:reports:secret_detection` or `:dependency_scanning`), so a
+//! report cannot mix kinds. The type is chosen as follows:
+//! - any secret finding → `secret_detection`, with only the secret findings;
+//!   vulnerability findings in the same report are left out and a `warn`
+//!   scan message says how many (run `leakgate deps --format gitlab` for them:
+//!   a leaked credential must never be hidden behind a dependency report);
+//! - only vulnerability findings → `dependency_scanning`;
+//! - no findings → by `scan.command` (`deps`/`sbom-check` → dependency
+//!   scanning, anything else → secret detection).
+//!
+//! Schema points honoured: `scan.start_time`/`end_time` are UTC without zone
+//! (`YYYY-MM-DDTHH:MM:SS`, the schema's pattern); secret locations require a
+//! commit, so findings outside git get GitLab's own placeholder sha
+//! `0000000`; every vulnerability has a stable, UUID-shaped id and at least
+//! one identifier; `raw_source_code_extract` is never written (it would carry
+//! the secret in clear).
+
+use super::text::position;
+use super::{information_uri, shown_secret, RenderOptions, Report};
+use crate::finding::{Finding, FindingKind, Severity};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+use std::io::{self, Write};
+use time::macros::format_description;
+use time::{Duration, OffsetDateTime, UtcOffset};
+
+/// Security report schema version written.
+const SCHEMA_VERSION: &str = "15.2.1";
+/// Commit sha GitLab's own analyzers use for content scanned outside git.
+const NO_COMMIT: &str = "0000000";
+/// Longest `name` the schema accepts.
+const NAME_MAX: usize = 255;
+/// Longest `solution` the schema accepts.
+const SOLUTION_MAX: usize = 7000;
+
+/// The two report types leakgate writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReportType {
+    SecretDetection,
+    DependencyScanning,
+}
+
+impl ReportType {
+    fn name(self) -> &'static str {
+        match self {
+            ReportType::SecretDetection => "secret_detection",
+            ReportType::DependencyScanning => "dependency_scanning",
+        }
+    }
+
+    fn schema_file(self) -> &'static str {
+        match self {
+            ReportType::SecretDetection => "secret-detection-report-format.json",
+            ReportType::DependencyScanning => "dependency-scanning-report-format.json",
+        }
+    }
+
+    fn kind(self) -> FindingKind {
+        match self {
+            ReportType::SecretDetection => FindingKind::Secret,
+            ReportType::DependencyScanning => FindingKind::Vulnerability,
+        }
+    }
+
+    /// See the module documentation for the rule.
+    fn for_report(report: &Report) -> ReportType {
+        let has = |k| report.findings.iter().any(|f| f.kind == k);
+        let deps_command =
+            report.scan.command.contains("deps") || report.scan.command.contains("sbom");
+        if has(FindingKind::Secret) {
+            ReportType::SecretDetection
+        } else if has(FindingKind::Vulnerability) || deps_command {
+            ReportType::DependencyScanning
+        } else {
+            ReportType::SecretDetection
+        }
+    }
+}
+
+/// Writes the GitLab report, pretty-printed.
+pub(super) fn write(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(report, opts))?;
+    writeln!(out)
+}
+
+/// The GitLab report as a JSON value.
+pub(super) fn document(report: &Report, opts: &RenderOptions) -> Value {
+    let kind = ReportType::for_report(report);
+    let (included, left_out): (Vec<&Finding>, Vec<&Finding>) =
+        report.findings.iter().partition(|f| f.kind == kind.kind());
+    let vulnerabilities: Vec<Value> = included
+        .iter()
+        .map(|f| match kind {
+            ReportType::SecretDetection => secret(f),
+            ReportType::DependencyScanning => dependency(f),
+        })
+        .collect();
+
+    let mut messages: Vec<Value> = report
+        .scan
+        .errors
+        .iter()
+        .map(|p| json!({ "level": "warn", "value": format!("{}: {}", p.path, p.message) }))
+        .collect();
+    messages.extend(
+        report
+            .scan
+            .warnings
+            .iter()
+            .map(|w| json!({ "level": "warn", "value": w })),
+    );
+    if !left_out.is_empty() {
+        messages.push(json!({
+            "level": "warn",
+            "value": format!(
+                "{} vulnerability finding(s) are not in this secret detection report; \
+                 run `leakgate deps --format gitlab` for a dependency scanning report",
+                left_out.len()
+            ),
+        }));
+    }
+
+    let end = opts
+        .finished_at
+        .unwrap_or_else(OffsetDateTime::now_utc)
+        .to_offset(UtcOffset::UTC);
+    let millis = i64::try_from(report.scan.duration_ms).unwrap_or(i64::MAX);
+    let start = end
+        .checked_sub(Duration::milliseconds(millis))
+        .unwrap_or(end);
+
+    let mut scanner = component(report);
+    if let (Some(uri), Some(obj)) = (information_uri(), scanner.as_object_mut()) {
+        obj.insert("url".into(), json!(uri));
+    }
+    let mut scan = Map::new();
+    scan.insert("analyzer".into(), component(report));
+    scan.insert("scanner".into(), scanner);
+    scan.insert("type".into(), json!(kind.name()));
+    scan.insert("start_time".into(), json!(timestamp(start)));
+    scan.insert("end_time".into(), json!(timestamp(end)));
+    scan.insert("status".into(), json!("success"));
+    if !messages.is_empty() {
+        scan.insert("messages".into(), Value::Array(messages));
+    }
+
+    json!({
+        "version": SCHEMA_VERSION,
+        "schema": format!(
+            "https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v{SCHEMA_VERSION}/dist/{}",
+            kind.schema_file()
+        ),
+        "scan": scan,
+        "vulnerabilities": vulnerabilities,
+    })
+}
+
+/// leakgate as analyzer and scanner (it is both).
+fn component(report: &Report) -> Value {
+    json!({
+        "id": report.tool.name,
+        "name": report.tool.name,
+        "version": report.tool.version,
+        "vendor": { "name": report.tool.name },
+    })
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` in UTC, the only form the schema's pattern accepts.
+fn timestamp(t: OffsetDateTime) -> String {
+    let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    t.format(&fmt).unwrap_or_else(|_| {
+        // Only years outside 0..=9999 fail to format; clamp rather than fail.
+        "9999-12-31T23:59:59".to_string()
+    })
+}
+
+fn secret(f: &Finding) -> Value {
+    let loc = &f.location;
+    let mut commit = Map::new();
+    commit.insert(
+        "sha".into(),
+        json!(loc
+            .commit
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .unwrap_or(NO_COMMIT)),
+    );
+    for (key, value) in [
+        ("author", &loc.author),
+        ("date", &loc.date),
+        ("message", &loc.message),
+    ] {
+        if let Some(v) = value {
+            commit.insert(key.into(), json!(v));
+        }
+    }
+    let mut location = Map::new();
+    location.insert("file".into(), json!(loc.path));
+    if loc.line > 0 {
+        location.insert("start_line".into(), json!(loc.line));
+        location.insert(
+            "end_line".into(),
+            json!(loc.end_line.unwrap_or(loc.line).max(loc.line)),
+        );
+    }
+    location.insert("commit".into(), Value::Object(commit));
+
+    let mut description = format!("{} found at {}", f.title, position(loc));
+    if let Some(s) = &f.secret {
+        description.push_str(&format!(": {}", shown_secret(s)));
+    }
+    if let Some(c) = &loc.commit {
+        description.push_str(&format!(" (commit {c})"));
+    }
+    let solution = if f.help.is_empty() {
+        "Revoke or rotate the secret at its provider, then remove it from the code and from the git history."
+    } else {
+        f.help.as_str()
+    };
+    json!({
+        "id": uuid(ReportType::SecretDetection, f),
+        "category": ReportType::SecretDetection.name(),
+        "name": truncate(&f.title, NAME_MAX),
+        "description": description,
+        "severity": severity(f.severity),
+        "solution": truncate(solution, SOLUTION_MAX),
+        "identifiers": [{
+            "type": "leakgate_rule_id",
+            "name": truncate(&format!("leakgate rule ID {}", f.rule_id), NAME_MAX),
+            "value": f.rule_id,
+        }],
+        "location": location,
+    })
+}
+
+fn dependency(f: &Finding) -> Value {
+    let loc = &f.location;
+    let (package, version, mut identifiers, links, solution, description) = match &f.vulnerability {
+        Some(v) => {
+            let mut ids = vec![identifier(&v.id, v.url.as_deref())];
+            ids.extend(
+                v.aliases
+                    .iter()
+                    .filter(|a| **a != v.id)
+                    .map(|a| identifier(a, None)),
+            );
+            let links: Vec<Value> = v.url.iter().map(|u| json!({ "url": u })).collect();
+            let solution = match &v.suggested_fix {
+                Some(fix) => format!("Upgrade {} to {fix} or later.", v.package.name),
+                None if !v.fixed_versions.is_empty() => format!(
+                    "Upgrade {} to a fixed version: {}.",
+                    v.package.name,
+                    v.fixed_versions.join(", ")
+                ),
+                None => format!("No fixed version of {} is published.", v.package.name),
+            };
+            let summary = if v.summary.is_empty() {
+                &f.title
+            } else {
+                &v.summary
+            };
+            let mut description = format!(
+                "{summary}\n\n{} {} ({}) in {}",
+                v.package.name,
+                v.package.version,
+                v.package.ecosystem,
+                position(loc)
+            );
+            if v.dev {
+                description.push_str(", development dependency only");
+            }
+            (
+                v.package.name.clone(),
+                v.package.version.clone(),
+                ids,
+                links,
+                solution,
+                description,
+            )
+        }
+        None => (
+            f.rule_id.clone(),
+            String::new(),
+            Vec::new(),
+            Vec::new(),
+            f.help.clone(),
+            f.title.clone(),
+        ),
+    };
+    identifiers.push(json!({
+        "type": "leakgate_rule_id",
+        "name": truncate(&format!("leakgate advisory {}", f.rule_id), NAME_MAX),
+        "value": f.rule_id,
+    }));
+    let mut vuln = json!({
+        "id": uuid(ReportType::DependencyScanning, f),
+        "category": ReportType::DependencyScanning.name(),
+        "name": truncate(&f.title, NAME_MAX),
+        "description": description,
+        "severity": severity(f.severity),
+        "identifiers": identifiers,
+        "location": {
+            "file": loc.path,
+            "dependency": { "package": { "name": package }, "version": version },
+        },
+    });
+    if let Some(obj) = vuln.as_object_mut() {
+        if !solution.is_empty() {
+            obj.insert("solution".into(), json!(truncate(&solution, SOLUTION_MAX)));
+        }
+        if !links.is_empty() {
+            obj.insert("links".into(), Value::Array(links));
+        }
+    }
+    vuln
+}
+
+/// An advisory identifier, typed by its id's prefix, with a link to the
+/// advisory's canonical page.
+fn identifier(id: &str, url: Option<&str>) -> Value {
+    let upper = id.to_ascii_uppercase();
+    let (kind, default_url) = if upper.starts_with("CVE-") {
+        ("cve", format!("https://nvd.nist.gov/vuln/detail/{upper}"))
+    } else if upper.starts_with("GHSA-") {
+        ("ghsa", format!("https://github.com/advisories/{id}"))
+    } else {
+        let kind = match upper.split('-').next() {
+            Some("RUSTSEC") => "rustsec",
+            Some("PYSEC") => "pysec",
+            Some("GO") => "go",
+            _ => "osv",
+        };
+        (kind, format!("https://osv.dev/vulnerability/{id}"))
+    };
+    json!({
+        "type": kind,
+        "name": truncate(id, NAME_MAX),
+        "value": id,
+        "url": url.map(str::to_string).unwrap_or(default_url),
+    })
+}
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "Critical",
+        Severity::High => "High",
+        Severity::Medium => "Medium",
+        Severity::Low => "Low",
+        Severity::Info => "Info",
+        Severity::Unknown => "Unknown",
+    }
+}
+
+/// A UUID-shaped id (version 8, "custom") hashed from what makes the
+/// occurrence unique, so the same finding keeps its id across pipelines.
+fn uuid(kind: ReportType, f: &Finding) -> String {
+    let loc = &f.location;
+    let mut h = Sha256::new();
+    for part in [
+        kind.name(),
+        &f.rule_id,
+        &f.fingerprint,
+        &loc.path,
+        &loc.line.to_string(),
+        &loc.column.to_string(),
+        loc.commit.as_deref().unwrap_or(""),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&h.finalize()[..16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// At most `max` characters (the schema counts characters, not bytes).
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn timestamps_match_the_schema_pattern() {
+        assert_eq!(
+            timestamp(datetime!(2024-05-01 10:00:07 UTC)),
+            "2024-05-01T10:00:07"
+        );
+        assert_eq!(
+            timestamp(datetime!(2024-05-01 12:00:07 +02:00).to_offset(UtcOffset::UTC)),
+            "2024-05-01T10:00:07"
+        );
+    }
+
+    #[test]
+    fn identifiers_are_typed_and_linked() {
+        assert_eq!(
+            identifier("CVE-2023-1234", None),
+            json!({"type": "cve", "name": "CVE-2023-1234", "value": "CVE-2023-1234",
+                   "url": "https://nvd.nist.gov/vuln/detail/CVE-2023-1234"})
+        );
+        assert_eq!(identifier("GHSA-abcd-efgh-ijkl", None)["type"], "ghsa");
+        assert_eq!(identifier("RUSTSEC-2023-0001", None)["type"], "rustsec");
+        assert_eq!(
+            identifier("OSV-2020-1", Some("https://example.com/a"))["url"],
+            "https://example.com/a"
+        );
+    }
+
+    #[test]
+    fn empty_reports_pick_the_type_from_the_command() {
+        let opts = RenderOptions {
+            color: false,
+            finished_at: Some(datetime!(2024-05-01 10:00:00 UTC)),
+        };
+        let mut deps = Report::new("deps", ".");
+        deps.scan.duration_ms = 2500;
+        let doc = document(&deps, &opts);
+        assert_eq!(doc["scan"]["type"], "dependency_scanning");
+        assert_eq!(doc["scan"]["start_time"], "2024-05-01T09:59:57");
+        assert_eq!(doc["scan"]["end_time"], "2024-05-01T10:00:00");
+        assert_eq!(doc["vulnerabilities"], json!([]));
+        let doc = document(&Report::new("secrets", "."), &opts);
+        assert_eq!(doc["scan"]["type"], "secret_detection");
+        assert!(doc["scan"].get("messages").is_none());
+    }
+
+    #[test]
+    fn names_are_truncated_by_characters() {
+        assert_eq!(truncate("ééé", 2), "éé");
+        assert_eq!(truncate("ab", 255), "ab");
+    }
+}
