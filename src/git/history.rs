@@ -22,6 +22,7 @@ use super::range::walk;
 use super::{repo, GitContext, GitError, ScanOutput};
 use crate::report::Stats;
 use crate::scanner::{BlobContext, Scanner};
+use crate::source::keys;
 use git2::{FileMode, Oid, Repository};
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -257,14 +258,20 @@ fn enumerate(
     Ok((blobs, path_findings))
 }
 
-/// Writes the blob counters, elapsed time and throughput into `stats`.
+/// Writes the blob counters and throughput into `stats`, with the keys
+/// directory scans use (skip and error counters only when non-zero).
 pub fn set_blob_stats(stats: &mut Stats, counts: &BlobCounts, elapsed: Duration) {
-    stats.set("files_scanned", counts.scanned);
-    stats.set("bytes_scanned", counts.bytes);
-    stats.set("files_skipped_binary", counts.skipped_binary);
-    stats.set("files_skipped_large", counts.skipped_large);
-    stats.set("blobs_unreadable", counts.unreadable);
-    stats.set("elapsed_ms", elapsed.as_millis() as u64);
+    stats.set(keys::FILES_SCANNED, counts.scanned);
+    stats.set(keys::BYTES_SCANNED, counts.bytes);
+    for (key, n) in [
+        (keys::FILES_SKIPPED_BINARY, counts.skipped_binary),
+        (keys::FILES_SKIPPED_SIZE, counts.skipped_large),
+        (keys::FILES_UNREADABLE, counts.unreadable),
+    ] {
+        if n > 0 {
+            stats.set(key, n);
+        }
+    }
     let mb_per_s = counts.bytes as f64 / 1e6 / elapsed.as_secs_f64().max(1e-6);
     stats.set("mb_per_s", (mb_per_s * 10.0).round() / 10.0);
 }

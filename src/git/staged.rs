@@ -21,8 +21,8 @@
 use super::diff::{added_lines, is_file_mode, AddedLines};
 use super::{repo, GitContext, GitError, ScanOutput};
 use crate::scanner::{BlobContext, Scanner};
+use crate::source::keys;
 use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Repository};
-use std::time::Instant;
 
 /// Scans what is staged in `repository`. `max_size` skips larger blobs (0: no limit).
 pub fn scan_staged(
@@ -30,7 +30,6 @@ pub fn scan_staged(
     scanner: &Scanner,
     max_size: u64,
 ) -> Result<ScanOutput, GitError> {
-    let started = Instant::now();
     repo::require_worktree(repository, "--staged")?;
     let where_ = repo::display_path(repository);
     let head_tree = match repo::head_commit(repository)? {
@@ -79,8 +78,8 @@ pub fn scan_staged(
     diff.find_similar(Some(&mut find))
         .git_context(|| format!("{}: detecting renames", where_.display()))?;
 
-    let (mut files, mut bytes, mut binary, mut large, mut symlinks, mut submodules) =
-        (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
+    let (mut files, mut bytes, mut binary, mut large) = (0u64, 0u64, 0u64, 0u64);
+    let (mut allowlisted, mut symlinks, mut submodules) = (0u64, 0u64, 0u64);
     for delta in diff.deltas() {
         let new_path_is_new = match delta.status() {
             Delta::Added | Delta::Copied => true,
@@ -109,6 +108,10 @@ pub fn scan_staged(
         };
         if new_path_is_new {
             out.findings.extend(scanner.path_findings(&ctx));
+        }
+        if scanner.is_path_allowlisted(&path) {
+            allowlisted += 1;
+            continue;
         }
         if max_size > 0 && new.size() > max_size {
             large += 1;
@@ -154,13 +157,18 @@ pub fn scan_staged(
             out.findings.extend(scanner.findings(&kept, &ctx));
         }
     }
-    out.stats.set("files_scanned", files);
-    out.stats.set("bytes_scanned", bytes);
-    out.stats.set("files_skipped_binary", binary);
-    out.stats.set("files_skipped_large", large);
-    out.stats.set("files_skipped_symlink", symlinks);
-    out.stats.set("files_skipped_submodule", submodules);
-    out.stats
-        .set("elapsed_ms", started.elapsed().as_millis() as u64);
+    out.stats.set(keys::FILES_SCANNED, files);
+    out.stats.set(keys::BYTES_SCANNED, bytes);
+    for (key, n) in [
+        (keys::FILES_SKIPPED_BINARY, binary),
+        (keys::FILES_SKIPPED_SIZE, large),
+        (keys::FILES_SKIPPED_ALLOWLISTED, allowlisted),
+        ("files_skipped_symlink", symlinks),
+        ("files_skipped_submodule", submodules),
+    ] {
+        if n > 0 {
+            out.stats.set(key, n);
+        }
+    }
     Ok(out)
 }
