@@ -71,7 +71,10 @@ pub fn collect(
     report: &mut Report,
 ) -> anyhow::Result<()> {
     let path: Option<&Path> = match paths {
+        // `.` is the default PATH: find the repository the way git hooks
+        // expect, honouring GIT_DIR / GIT_INDEX_FILE from the environment.
         [] => None,
+        [one] if one.as_os_str() == "." => None,
         [one] if one.as_os_str() == "-" => {
             anyhow::bail!("git modes read the repository, not stdin: drop `-`")
         }

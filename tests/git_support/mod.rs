@@ -55,7 +55,7 @@ impl TestRepo {
         let mut index = self.repo.index().unwrap();
         // The real `git` may have changed the index behind git2's back.
         index.read(false).unwrap();
-        if self.root().join(path).exists() {
+        if self.root().join(path).symlink_metadata().is_ok() {
             index.add_path(Path::new(path)).unwrap();
         } else {
             index.remove_path(Path::new(path)).unwrap();
