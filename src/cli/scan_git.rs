@@ -84,6 +84,11 @@ pub fn collect(
             paths.len()
         ),
     };
+    // libgit2 re-hashes every object it reads to verify its id. A scanner
+    // only needs the bytes (a corrupt blob scans as whatever it holds), and
+    // hashing costs about as much as scanning, so it is turned off for this
+    // process.
+    git2::opts::strict_hash_verification(false);
     let repository = repo::open(path)?;
     let max_size = scanner.options().max_file_size;
     let progress = Progress::new(!args.no_progress);
