@@ -190,7 +190,7 @@ fn bench_staged(c: &mut Criterion) {
     group.bench_function(format!("library_3_of_{files}_files"), |b| {
         b.iter(|| {
             let repo = Repository::open(root).expect("open");
-            let out = scan_staged(&repo, &scanner, 10 << 20).expect("scan");
+            let out = scan_staged(&repo, None, &scanner, 10 << 20).expect("scan");
             assert_eq!(out.findings.len(), 1);
         })
     });

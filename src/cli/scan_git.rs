@@ -97,7 +97,13 @@ pub fn collect(
         max_size,
     };
     let (mode, revisions, out) = if args.staged {
-        let out = staged::scan_staged(&repository, scanner, max_size)?;
+        // A hook's GIT_INDEX_FILE (`git commit -a`, `git commit <paths>`)
+        // applies only to a repository found through the environment.
+        let index_file = path
+            .is_none()
+            .then(|| std::env::var_os("GIT_INDEX_FILE").map(PathBuf::from))
+            .flatten();
+        let out = staged::scan_staged(&repository, index_file.as_deref(), scanner, max_size)?;
         ("staged", String::new(), out)
     } else if let Some(spec) = &args.range {
         let commits = range::resolve_range(&repository, spec)?;

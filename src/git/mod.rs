@@ -16,6 +16,7 @@ pub mod attribution;
 pub mod blobs;
 pub mod diff;
 pub mod history;
+pub mod index;
 pub mod prepush;
 pub mod progress;
 pub mod range;

@@ -16,17 +16,42 @@
 //!
 //! The diff is computed from index entry ids, so unchanged files cost a
 //! comparison, not a read; only changed blobs are loaded, and only blobs
-//! with matches are diffed line by line.
+//! with matches are diffed line by line. The common case (a plain index, no
+//! deletions) takes the [`index`](super::index) fast path, which skips every
+//! directory the index's cache-tree says is unchanged; everything else goes
+//! through libgit2's diff with rename detection.
 
 use super::diff::{added_lines, is_file_mode, AddedLines};
+use super::index;
 use super::{repo, GitContext, GitError, ScanOutput};
 use crate::scanner::{BlobContext, Scanner};
 use crate::source::keys;
-use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Repository};
+use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository, Tree};
+use std::path::Path;
 
-/// Scans what is staged in `repository`. `max_size` skips larger blobs (0: no limit).
+const MODE_LINK: u32 = 0o120000;
+const MODE_SUBMODULE: u32 = 0o160000;
+
+/// A staged path that differs from `HEAD`, however it was found.
+struct Staged {
+    path: String,
+    id: Oid,
+    mode: u32,
+    /// Size when known without reading the blob.
+    size: Option<u64>,
+    /// The committed blob to diff against (same path, or the rename source).
+    old: Option<Oid>,
+    /// The path did not exist in `HEAD` (added, copied or renamed to).
+    new_path: bool,
+}
+
+/// Scans what is staged in `repository`. `index_file` is the index to read
+/// when it is not the repository's own (`GIT_INDEX_FILE` in a hook); the
+/// repository must then have been opened from the environment so libgit2
+/// reads the same file. `max_size` skips larger blobs (0: no limit).
 pub fn scan_staged(
     repository: &Repository,
+    index_file: Option<&Path>,
     scanner: &Scanner,
     max_size: u64,
 ) -> Result<ScanOutput, GitError> {
@@ -40,87 +65,71 @@ pub fn scan_staged(
         ),
         None => None,
     };
-    let index = repository
-        .index()
-        .git_context(|| format!("{}: reading the index", where_.display()))?;
-
     let mut out = ScanOutput::default();
     out.stats.set("mode", "staged");
-    if index.has_conflicts() {
-        let mut paths: Vec<String> = index
-            .conflicts()
-            .git_context(|| format!("{}: reading index conflicts", where_.display()))?
-            .filter_map(Result::ok)
-            .filter_map(|c| c.our.or(c.their).or(c.ancestor))
-            .map(|e| super::path_string(&e.path))
-            .collect();
-        paths.sort();
-        paths.dedup();
-        out.stats
-            .set("files_skipped_conflicted", paths.len() as u64);
-        out.warnings.push(format!(
-            "merge in progress: {} conflicted path(s) not scanned until resolved and staged: {}",
-            paths.len(),
-            paths.join(", ")
-        ));
-    }
-
-    let mut opts = DiffOptions::new();
-    opts.include_typechange(true)
-        .ignore_submodules(true)
-        .skip_binary_check(true)
-        .context_lines(0);
-    let mut diff = repository
-        .diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut opts))
-        .git_context(|| format!("{}: comparing the index with HEAD", where_.display()))?;
-    let mut find = DiffFindOptions::new();
-    find.renames(true);
-    diff.find_similar(Some(&mut find))
-        .git_context(|| format!("{}: detecting renames", where_.display()))?;
+    let default_index = repository.path().join("index");
+    let fast = head_tree.as_ref().and_then(|head| {
+        let parsed = index::read(index_file.unwrap_or(&default_index))?;
+        match index::changes(repository, &parsed, head) {
+            Ok((changes, false)) => Some(changes),
+            // Deletions may be halves of renames: let libgit2 pair them.
+            _ => None,
+        }
+    });
+    let staged = match fast {
+        Some(changes) => changes
+            .into_iter()
+            .map(|c| Staged {
+                path: super::path_string(&c.path),
+                id: c.id,
+                mode: c.mode,
+                size: None,
+                new_path: c.old.is_none(),
+                old: c
+                    .old
+                    .filter(|&(_, m)| index::is_scanned_mode(m))
+                    .map(|(id, _)| id),
+            })
+            .collect(),
+        None => with_libgit2(repository, head_tree.as_ref(), &mut out)?,
+    };
 
     let (mut files, mut bytes, mut binary, mut large) = (0u64, 0u64, 0u64, 0u64);
     let (mut allowlisted, mut symlinks, mut submodules) = (0u64, 0u64, 0u64);
-    for delta in diff.deltas() {
-        let new_path_is_new = match delta.status() {
-            Delta::Added | Delta::Copied => true,
-            Delta::Renamed => true,
-            Delta::Modified | Delta::Typechange => false,
-            // Deleted, conflicted (warned above), unmodified, ignored, untracked, unreadable.
-            _ => continue,
-        };
-        let new = delta.new_file();
-        let mode = i32::from(new.mode());
-        if new.mode() == FileMode::Link {
-            symlinks += 1;
-            continue;
+    for change in staged {
+        match change.mode {
+            MODE_LINK => {
+                symlinks += 1;
+                continue;
+            }
+            MODE_SUBMODULE => {
+                submodules += 1;
+                continue;
+            }
+            m if !index::is_scanned_mode(m) => continue,
+            _ => {}
         }
-        if new.mode() == FileMode::Commit {
-            submodules += 1;
-            continue;
-        }
-        if !is_file_mode(mode) {
-            continue;
-        }
-        let path = super::path_string(new.path_bytes().unwrap_or_default());
-        let ctx = BlobContext {
-            path: &path,
-            commit: None,
-        };
-        if new_path_is_new {
+        let path = change.path.as_str();
+        let ctx = BlobContext { path, commit: None };
+        if change.new_path {
             out.findings.extend(scanner.path_findings(&ctx));
         }
-        if scanner.is_path_allowlisted(&path) {
+        if scanner.is_path_allowlisted(path) {
             allowlisted += 1;
             continue;
         }
-        if max_size > 0 && new.size() > max_size {
+        if max_size > 0 && change.size.is_some_and(|s| s > max_size) {
             large += 1;
             continue;
         }
         let blob = repository
-            .find_blob(new.id())
-            .git_context(|| format!("{path}: reading the staged blob {}", new.id()))?;
+            .find_blob(change.id)
+            .git_context(|| format!("{path}: reading the staged blob {}", change.id))?;
         let data = blob.content();
+        if max_size > 0 && data.len() as u64 > max_size {
+            large += 1;
+            continue;
+        }
         if super::is_binary(data) {
             binary += 1;
             continue;
@@ -131,22 +140,13 @@ pub fn scan_staged(
         if matches.is_empty() {
             continue;
         }
-        let old = delta.old_file();
-        let old_blob = if delta.status() != Delta::Added
-            && delta.status() != Delta::Copied
-            && is_file_mode(i32::from(old.mode()))
-            && !old.id().is_zero()
-        {
-            Some(
-                repository
-                    .find_blob(old.id())
-                    .git_context(|| format!("{path}: reading the committed blob {}", old.id()))?,
-            )
-        } else {
-            None
-        };
-        let added = match &old_blob {
-            Some(b) => added_lines(Some(b.content()), data)?,
+        let added = match change.old {
+            Some(old) => {
+                let old = repository
+                    .find_blob(old)
+                    .git_context(|| format!("{path}: reading the committed blob {old}"))?;
+                added_lines(Some(old.content()), data)?
+            }
             None => AddedLines::All,
         };
         let kept: Vec<_> = matches
@@ -171,4 +171,71 @@ pub fn scan_staged(
         }
     }
     Ok(out)
+}
+
+/// The general path: libgit2's index and diff, with rename detection and
+/// conflict reporting.
+fn with_libgit2(
+    repository: &Repository,
+    head_tree: Option<&Tree<'_>>,
+    out: &mut ScanOutput,
+) -> Result<Vec<Staged>, GitError> {
+    let where_ = repo::display_path(repository);
+    let index = repository
+        .index()
+        .git_context(|| format!("{}: reading the index", where_.display()))?;
+    if index.has_conflicts() {
+        let mut paths: Vec<String> = index
+            .conflicts()
+            .git_context(|| format!("{}: reading index conflicts", where_.display()))?
+            .filter_map(Result::ok)
+            .filter_map(|c| c.our.or(c.their).or(c.ancestor))
+            .map(|e| super::path_string(&e.path))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        out.stats
+            .set("files_skipped_conflicted", paths.len() as u64);
+        out.warnings.push(format!(
+            "merge in progress: {} conflicted path(s) not scanned until resolved and staged: {}",
+            paths.len(),
+            paths.join(", ")
+        ));
+    }
+    let mut opts = DiffOptions::new();
+    opts.include_typechange(true)
+        .ignore_submodules(true)
+        .skip_binary_check(true)
+        .context_lines(0);
+    let mut diff = repository
+        .diff_tree_to_index(head_tree, Some(&index), Some(&mut opts))
+        .git_context(|| format!("{}: comparing the index with HEAD", where_.display()))?;
+    let mut find = DiffFindOptions::new();
+    find.renames(true);
+    diff.find_similar(Some(&mut find))
+        .git_context(|| format!("{}: detecting renames", where_.display()))?;
+    let mut staged = Vec::new();
+    for delta in diff.deltas() {
+        let new_path = match delta.status() {
+            Delta::Added | Delta::Copied | Delta::Renamed => true,
+            Delta::Modified | Delta::Typechange => false,
+            // Deleted, conflicted (warned above), unmodified, ignored, untracked, unreadable.
+            _ => continue,
+        };
+        let (new, old) = (delta.new_file(), delta.old_file());
+        let diff_against_old = matches!(
+            delta.status(),
+            Delta::Modified | Delta::Renamed | Delta::Typechange
+        ) && is_file_mode(i32::from(old.mode()))
+            && !old.id().is_zero();
+        staged.push(Staged {
+            path: super::path_string(new.path_bytes().unwrap_or_default()),
+            id: new.id(),
+            mode: i32::from(new.mode()) as u32,
+            size: Some(new.size()),
+            old: diff_against_old.then(|| old.id()),
+            new_path,
+        });
+    }
+    Ok(staged)
 }
