@@ -200,3 +200,38 @@ fn bad_repositories_exit_2_with_a_clear_message() {
         "{err}"
     );
 }
+
+#[test]
+fn index_v4_written_by_git_is_read_on_the_fast_path() {
+    let t = TestRepo::new();
+    let home = t.dir.path();
+    for i in 0..20 {
+        t.write(&format!("dir{}/file{i}.txt", i % 3), &format!("line {i}\n"));
+    }
+    git(&t.root(), home, &["add", "-A"], false);
+    git(&t.root(), home, &["commit", "-q", "-m", "many"], false);
+    git(
+        &t.root(),
+        home,
+        &["update-index", "--index-version", "4"],
+        false,
+    );
+    t.write("dir1/file4.txt", &format!("line 4\nkey = {}\n", secret(11)));
+    t.write("dir2/new.txt", &format!("{}\n", secret(12)));
+    git(
+        &t.root(),
+        home,
+        &["add", "dir1/file4.txt", "dir2/new.txt"],
+        false,
+    );
+    let (code, report) = t.json(&["scan", "--staged"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        locations(&report),
+        vec![
+            ("dir1/file4.txt".to_string(), 2),
+            ("dir2/new.txt".to_string(), 1)
+        ]
+    );
+    assert_eq!(stat(&report, "files_scanned"), 2);
+}

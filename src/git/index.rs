@@ -16,11 +16,13 @@ use git2::{Oid, Repository, Tree};
 use std::collections::HashSet;
 use std::path::Path;
 
-/// One stage-0 index entry.
+/// One stage-0 index entry; its path lives in [`FastIndex::paths`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// Repository-relative path, `/`-separated.
-    pub path: Vec<u8>,
+    /// Start of the path in the path arena.
+    start: u32,
+    /// Length of the path.
+    len: u32,
     /// Staged object id.
     pub id: Oid,
     /// Git file mode (`0o100644`, `0o100755`, `0o120000`, `0o160000`).
@@ -39,13 +41,23 @@ pub struct CacheNode {
     pub children: Vec<CacheNode>,
 }
 
-/// The parts of an index the staged scan needs.
+/// The parts of an index the staged scan needs. Paths are kept in one
+/// arena: a 50,000-entry index would otherwise cost 50,000 allocations.
 #[derive(Debug, Default)]
 pub struct FastIndex {
     /// Entries in index order (sorted by path).
     pub entries: Vec<Entry>,
+    /// Every path, back to back.
+    paths: Vec<u8>,
     /// The cache-tree, when the index has one.
     pub cache: Option<CacheNode>,
+}
+
+impl FastIndex {
+    /// The path of `entry` (repository-relative, `/`-separated).
+    pub fn path(&self, entry: &Entry) -> &[u8] {
+        &self.paths[entry.start as usize..(entry.start + entry.len) as usize]
+    }
 }
 
 /// A staged path that differs from `HEAD`.
@@ -83,7 +95,11 @@ pub fn parse(data: &[u8]) -> Option<FastIndex> {
     let end = data.len().checked_sub(20)?;
     let mut at = 12;
     let mut entries = Vec::with_capacity(count);
-    let mut previous: Vec<u8> = Vec::new();
+    let mut paths: Vec<u8> = Vec::with_capacity(data.len() / 2);
+    let mut previous = 0..0;
+    if u32::try_from(data.len()).is_err() {
+        return None;
+    }
     for _ in 0..count {
         let start = at;
         let mode = be32(data, at + 24)?;
@@ -112,22 +128,29 @@ pub fn parse(data: &[u8]) -> Option<FastIndex> {
             }
             let keep = previous.len().checked_sub(strip)?;
             let len = memchr::memchr(0, data.get(at..end)?)?;
-            let mut p = previous[..keep].to_vec();
-            p.extend_from_slice(&data[at..at + len]);
+            let begin = paths.len();
+            paths.extend_from_within(previous.start..previous.start + keep);
+            paths.extend_from_slice(&data[at..at + len]);
             at += len + 1;
-            p
+            begin..paths.len()
         } else {
             let len = memchr::memchr(0, data.get(at..end)?)?;
-            let p = data[at..at + len].to_vec();
+            let begin = paths.len();
+            paths.extend_from_slice(&data[at..at + len]);
             // Entries are NUL-padded to a multiple of 8 bytes.
             at = start + (at - start + len + 8) / 8 * 8;
-            p
+            begin..paths.len()
         };
         if at > end {
             return None;
         }
-        previous.clone_from(&path);
-        entries.push(Entry { path, id, mode });
+        entries.push(Entry {
+            start: path.start as u32,
+            len: path.len() as u32,
+            id,
+            mode,
+        });
+        previous = path;
     }
     let mut cache = None;
     while at < end {
@@ -144,7 +167,11 @@ pub fn parse(data: &[u8]) -> Option<FastIndex> {
         }
         at += 8 + size;
     }
-    Some(FastIndex { entries, cache })
+    Some(FastIndex {
+        entries,
+        paths,
+        cache,
+    })
 }
 
 fn parse_cache_tree(body: &[u8]) -> Option<CacheNode> {
@@ -189,6 +216,7 @@ pub fn changes(
     let mut deleted = false;
     walk(
         repo,
+        index,
         &index.entries,
         0,
         Some(head),
@@ -199,8 +227,10 @@ pub fn changes(
     Ok((out, deleted))
 }
 
+#[allow(clippy::too_many_arguments)] // recursion state, kept flat for speed
 fn walk(
     repo: &Repository,
+    index: &FastIndex,
     entries: &[Entry],
     prefix_len: usize,
     head: Option<&Tree<'_>>,
@@ -216,7 +246,7 @@ fn walk(
     let mut names: HashSet<&[u8]> = HashSet::new();
     let mut i = 0;
     while i < entries.len() {
-        let rest = &entries[i].path[prefix_len..];
+        let rest = &index.path(&entries[i])[prefix_len..];
         match memchr::memchr(b'/', rest) {
             None => {
                 let e = &entries[i];
@@ -231,7 +261,7 @@ fn walk(
                 }
                 if old != Some((e.id, e.mode)) {
                     out.push(Change {
-                        path: e.path.clone(),
+                        path: index.path(e).to_vec(),
                         id: e.id,
                         mode: e.mode,
                         old,
@@ -243,9 +273,10 @@ fn walk(
                 let dir = &rest[..slash];
                 names.insert(dir);
                 let len = prefix_len + slash + 1;
+                let dir_prefix = &index.path(&entries[i])[..len];
                 let j = i + entries[i..]
                     .iter()
-                    .position(|e| e.path.len() < len || e.path[..len] != entries[i].path[..len])
+                    .position(|e| !index.path(e).starts_with(dir_prefix))
                     .unwrap_or(entries.len() - i);
                 let sub = match head.and_then(|t| t.get_name_bytes(dir)) {
                     Some(e) if e.filemode() == 0o040000 => Some(repo.find_tree(e.id())?),
@@ -256,7 +287,16 @@ fn walk(
                     None => None,
                 };
                 let child = cache.and_then(|c| c.children.iter().find(|n| n.name == dir));
-                walk(repo, &entries[i..j], len, sub.as_ref(), child, out, deleted)?;
+                walk(
+                    repo,
+                    index,
+                    &entries[i..j],
+                    len,
+                    sub.as_ref(),
+                    child,
+                    out,
+                    deleted,
+                )?;
                 i = j;
             }
         }
@@ -319,7 +359,7 @@ mod tests {
         );
         let parsed = parse(&data).unwrap();
         assert_eq!(parsed.entries.len(), 2);
-        assert_eq!(parsed.entries[1].path, b"dir/b");
+        assert_eq!(parsed.path(&parsed.entries[1]), b"dir/b");
         assert_eq!(parsed.entries[1].mode, 0o100755);
         assert_eq!(parsed.entries[0].id, Oid::from_bytes(&[1; 20]).unwrap());
         let cache = parsed.cache.unwrap();
@@ -363,7 +403,7 @@ mod tests {
         idx.write().unwrap();
 
         let fast = read(&repo.path().join("index")).unwrap();
-        let paths: Vec<&[u8]> = fast.entries.iter().map(|e| e.path.as_slice()).collect();
+        let paths: Vec<&[u8]> = fast.entries.iter().map(|e| fast.path(e)).collect();
         let expected: Vec<Vec<u8>> = idx.iter().map(|e| e.path).collect();
         assert_eq!(
             paths,
@@ -377,6 +417,13 @@ mod tests {
         );
         assert!(changes[0].old.is_some() && changes[1].old.is_none());
         assert!(!deleted);
+
+        // Version 4 prefix-compresses paths; the result must be identical.
+        idx.set_version(4).unwrap();
+        idx.write().unwrap();
+        let v4 = read(&repo.path().join("index")).unwrap();
+        let v4_paths: Vec<&[u8]> = v4.entries.iter().map(|e| v4.path(e)).collect();
+        assert_eq!(v4_paths, paths);
 
         idx.remove_path(Path::new("z.txt")).unwrap();
         idx.write().unwrap();
