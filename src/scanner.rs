@@ -72,6 +72,9 @@ pub struct Scanner {
     opts: ScanOptions,
     ignore: IgnoreFile,
     config_path: Option<PathBuf>,
+    /// Root-relative path of the config file in use: its rule examples are
+    /// intentional, so it is never scanned.
+    config_rel: Option<String>,
 }
 
 impl Scanner {
@@ -96,6 +99,7 @@ impl Scanner {
         };
         let mut scanner = Scanner::from_rules(rules, opts)?;
         scanner.ignore = IgnoreFile::load(root)?;
+        scanner.config_rel = config_path.as_deref().and_then(|p| relative_to(root, p));
         scanner.config_path = config_path;
         Ok(scanner)
     }
@@ -112,6 +116,7 @@ impl Scanner {
             opts,
             ignore: IgnoreFile::default(),
             config_path: None,
+            config_rel: None,
         })
     }
 
@@ -165,6 +170,9 @@ impl Scanner {
         ctx: &BlobContext,
         waive: Option<usize>,
     ) -> Vec<Finding> {
+        if self.config_rel.as_deref() == Some(ctx.path) {
+            return Vec::new();
+        }
         let rules = &self.rules().rules;
         let in_scope: Vec<&Match> = matches
             .iter()
@@ -174,16 +182,16 @@ impl Scanner {
                     .is_some_and(|r| waive == Some(m.rule) || path_ok(r, ctx.path))
             })
             .collect();
+        let specific = SpanIndex::new(
+            in_scope
+                .iter()
+                .filter(|m| !rules[m.rule].is_generic())
+                .map(|m| (m.secret_start, m.secret_end)),
+        );
         let mut out = Vec::new();
         for m in &in_scope {
             let rule = &rules[m.rule];
-            if rule.is_generic()
-                && in_scope.iter().any(|o| {
-                    !rules[o.rule].is_generic()
-                        && o.secret_start < m.secret_end
-                        && m.secret_start < o.secret_end
-                })
-            {
+            if rule.is_generic() && specific.overlaps(m.secret_start, m.secret_end) {
                 continue;
             }
             if m.inline_allowed {
@@ -246,10 +254,12 @@ impl Scanner {
     /// True when a global allowlist allows every finding under `path`:
     /// sources may skip reading such files.
     pub fn is_path_allowlisted(&self, path: &str) -> bool {
-        self.rules()
-            .allowlists
-            .iter()
-            .any(|a| a.allows_whole_path(path))
+        self.config_rel.as_deref() == Some(path)
+            || self
+                .rules()
+                .allowlists
+                .iter()
+                .any(|a| a.allows_whole_path(path))
     }
 
     /// Ignore-file entries that have suppressed nothing in this process.
@@ -317,6 +327,42 @@ impl Scanner {
             help: rule.help_text().to_string(),
         }
     }
+}
+
+/// Secret spans of specific rules, for the generic-vs-specific dedupe in
+/// O(n log n) (a blob may hold many thousands of matches).
+struct SpanIndex {
+    /// Spans sorted by start.
+    spans: Vec<(usize, usize)>,
+    /// `max_end[i]`: the largest end among `spans[..=i]`.
+    max_end: Vec<usize>,
+}
+
+impl SpanIndex {
+    fn new(spans: impl Iterator<Item = (usize, usize)>) -> SpanIndex {
+        let mut spans: Vec<(usize, usize)> = spans.collect();
+        spans.sort_unstable();
+        let mut max_end = Vec::with_capacity(spans.len());
+        let mut cur = 0;
+        for &(_, e) in &spans {
+            cur = cur.max(e);
+            max_end.push(cur);
+        }
+        SpanIndex { spans, max_end }
+    }
+
+    /// True when some span overlaps `start..end`.
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        let before_end = self.spans.partition_point(|&(s, _)| s < end);
+        before_end > 0 && self.max_end[before_end - 1] > start
+    }
+}
+
+/// `path` relative to `root`, `/`-separated, when it lies inside it.
+fn relative_to(root: &Path, path: &Path) -> Option<String> {
+    let abs = |p: &Path| std::fs::canonicalize(p).ok();
+    let rel = abs(path)?.strip_prefix(abs(root)?).ok()?.to_path_buf();
+    Some(crate::source::fs::normalize(&rel))
 }
 
 /// True when the rule's `path` constraint (if any) accepts `path`.

@@ -167,7 +167,7 @@ impl IgnoreFile {
                         && match (commit, key.commit) {
                             (None, _) => true,
                             (Some(c), Some(k)) => {
-                                k.len() >= c.len() && k[..c.len()].eq_ignore_ascii_case(c)
+                                k.get(..c.len()).is_some_and(|p| p.eq_ignore_ascii_case(c))
                             }
                             (Some(_), None) => false,
                         }

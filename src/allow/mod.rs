@@ -190,7 +190,9 @@ impl Allowlist {
             c.eq_ignore_ascii_case(commit)
                 || (c.len() >= 7
                     && commit.len() > c.len()
-                    && commit[..c.len()].eq_ignore_ascii_case(c))
+                    && commit
+                        .get(..c.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(c)))
         })
     }
 

@@ -52,7 +52,9 @@ pub struct Match {
     pub secret_end: usize,
     /// The whole regex match.
     pub matched: Vec<u8>,
-    /// The line(s) containing the match (capped around it on very long lines).
+    /// The line(s) containing the match (capped around it on very long
+    /// lines). Filled only when an allowlist with `regexTarget = "line"` can
+    /// apply to the rule; empty otherwise.
     pub line_text: Vec<u8>,
 }
 
@@ -66,6 +68,9 @@ pub struct Engine {
     rules: RuleSet,
     prefilter: Prefilter,
     multiline: Vec<bool>,
+    /// Per rule: does an allowlist that can apply to it look at the line?
+    /// Only then is the line text kept with each match (memory on huge files).
+    needs_line: Vec<bool>,
 }
 
 impl Engine {
@@ -78,10 +83,25 @@ impl Engine {
                 .map(|r| r.regex_source.is_some().then_some(r.keywords.as_slice())),
         )?;
         let multiline = rules.rules.iter().map(Rule::is_multiline).collect();
+        let looks_at_line = |a: &crate::allow::Allowlist| {
+            a.regex_target == crate::allow::RegexTarget::Line && !a.regexes.is_empty()
+        };
+        let needs_line = rules
+            .rules
+            .iter()
+            .map(|r| {
+                r.allowlists.iter().any(looks_at_line)
+                    || rules
+                        .allowlists
+                        .iter()
+                        .any(|a| a.applies_to(&r.id) && looks_at_line(a))
+            })
+            .collect();
         Ok(Engine {
             rules,
             prefilter,
             multiline,
+            needs_line,
         })
     }
 
@@ -133,7 +153,7 @@ impl Engine {
             self.run_rule(r, data, ws, &mut out);
         }
         out.sort_by_key(|m| (m.start, m.end, m.rule));
-        fill_positions(data, &mut out);
+        fill_positions(data, &mut out, &self.needs_line);
         out
     }
 
@@ -202,7 +222,7 @@ impl Engine {
 /// Fills line, column, inline marker and line text for matches sorted by
 /// start, counting newlines incrementally: one pass over the blob however
 /// many matches it has.
-fn fill_positions(data: &[u8], matches: &mut [Match]) {
+fn fill_positions(data: &[u8], matches: &mut [Match], needs_line: &[bool]) {
     let mut pos = 0usize;
     let mut line = 1usize;
     let mut line_start = 0usize;
@@ -225,10 +245,12 @@ fn fill_positions(data: &[u8], matches: &mut [Match]) {
         m.column =
             u32::try_from(m.secret_start.saturating_sub(secret_line_start) + 1).unwrap_or(u32::MAX);
         m.inline_allowed = inline::is_allowed(data, m.start, m.end);
-        let (ls, le) = inline::line_span(data, m.start, m.end);
-        let ls = ls.max(m.start.saturating_sub(LINE_CONTEXT));
-        let le = le.min(m.end.saturating_add(LINE_CONTEXT));
-        m.line_text = data[ls..le].to_vec();
+        if needs_line.get(m.rule).copied().unwrap_or(true) {
+            let (ls, le) = inline::line_span(data, m.start, m.end);
+            let ls = ls.max(m.start.saturating_sub(LINE_CONTEXT));
+            let le = le.min(m.end.saturating_add(LINE_CONTEXT));
+            m.line_text = data[ls..le].to_vec();
+        }
     }
 }
 

@@ -139,9 +139,9 @@ mod tests {
     #[test]
     fn real_looking_values_pass() {
         for s in [
-            "ghp_R8sN2kq7Lz0XwV4tYb6Pm1Hc9Jd3Fa5Ge0Q2",
+            "ghp_R8sN2kq7Lz0XwV4tYb6Pm1Hc9Jd3Fa5Ge0Q2", // leakgate:allow (fake)
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8a3Lq2Vd",
-            "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            "sk_live_4eC39HqLyjWDarjtT1zdp7dc", // leakgate:allow (fake)
             "S3cr3tP@ssw0rd!2024",
             "$2a$10$N9qo8uLOickgx2ZMRZoMye",
         ] {

@@ -104,7 +104,12 @@ fn placeholders_are_dropped() {
 
 #[test]
 fn positions_and_inline_markers() {
-    let e = engine(vec![rule("r", r"tok_([a-z0-9]{10})", &["tok_"])]);
+    let mut r = rule("r", r"tok_([a-z0-9]{10})", &["tok_"]);
+    let mut line_list = crate::allow::Allowlist::default();
+    line_list.regexes = vec!["never".into()];
+    line_list.regex_target = crate::allow::RegexTarget::Line;
+    r.allowlists.push(line_list);
+    let e = engine(vec![r]);
     let text = "first\n  x = tok_q8w7e6r5t4\nthird tok_a1s2d3f4g5 # leakgate:allow\n";
     let ms = e.find(text.as_bytes());
     assert_eq!(ms.len(), 2);
@@ -114,11 +119,14 @@ fn positions_and_inline_markers() {
     assert!(!ms[0].inline_allowed);
     assert_eq!((ms[1].line, ms[1].column), (3, 11));
     assert!(ms[1].inline_allowed);
+    // Without a line-targeted allowlist, the line text is not kept.
+    let plain = engine(vec![rule("r", r"tok_([a-z0-9]{10})", &["tok_"])]);
+    assert!(plain.find(text.as_bytes())[0].line_text.is_empty());
 }
 
 #[test]
 fn multiline_rules_get_a_large_window() {
-    let re = r"-----BEGIN RSA PRIVATE KEY-----[\s\S]{64,}?-----END RSA PRIVATE KEY-----";
+    let re = r"-----BEGIN RSA PRIVATE KEY-----[\s\S]{64,}?-----END RSA PRIVATE KEY-----"; // leakgate:allow (test pattern)
     let e = engine(vec![rule("pk", re, &["-----begin rsa private"])]);
     // Pseudo-random base64 body, 60 lines of 64 characters.
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

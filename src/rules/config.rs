@@ -168,9 +168,11 @@ fn resolve(text: &str, origin: &Origin, depth: usize) -> Result<RuleSet, ConfigE
                             ),
                         });
                     }
+                    // Relative to the extending file; gitleaks resolves it
+                    // against the working directory, so fall back to that.
                     let p = Path::new(p);
                     let full = match (&origin.dir, p.is_relative()) {
-                        (Some(dir), true) => dir.join(p),
+                        (Some(dir), true) if dir.join(p).is_file() || !p.is_file() => dir.join(p),
                         _ => p.to_path_buf(),
                     };
                     load_file_depth(&full, depth + 1)?

@@ -218,3 +218,15 @@ fn scanner_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Scanner>();
 }
+
+#[test]
+fn span_index_overlap() {
+    let idx = SpanIndex::new([(10, 20), (30, 40), (0, 2)].into_iter());
+    assert!(idx.overlaps(15, 16));
+    assert!(idx.overlaps(5, 11));
+    assert!(idx.overlaps(39, 50));
+    assert!(!idx.overlaps(20, 30));
+    assert!(!idx.overlaps(2, 10));
+    assert!(!idx.overlaps(40, 41));
+    assert!(!SpanIndex::new(std::iter::empty()).overlaps(0, 100));
+}

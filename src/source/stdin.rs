@@ -46,3 +46,48 @@ pub fn scan_reader(scanner: &Scanner, input: &mut dyn Read) -> ScanResult {
 pub fn scan_stdin(scanner: &Scanner) -> ScanResult {
     scan_reader(scanner, &mut std::io::stdin().lock())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::config::{parse_str, Origin};
+    use crate::scanner::ScanOptions;
+
+    fn scanner(max: u64) -> Scanner {
+        let cfg =
+            "[[rules]]\nid = \"tok\"\nregex = '''tok_[a-z0-9]{10}'''\nkeywords = [\"tok_\"]\n";
+        let rules = parse_str(
+            cfg,
+            &Origin {
+                path: "t.toml".into(),
+                dir: None,
+            },
+        )
+        .unwrap();
+        Scanner::from_rules(
+            rules,
+            ScanOptions {
+                max_file_size: max,
+                ..ScanOptions::default()
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn scans_counts_and_skips() {
+        let s = scanner(100);
+        let res = scan_reader(&s, &mut "x tok_q8w7e6r5t4\n".as_bytes());
+        assert_eq!(res.findings.len(), 1);
+        assert_eq!(res.findings[0].location.path, "-");
+        assert_eq!(res.stats.get_u64(keys::FILES_SCANNED), 1);
+        assert_eq!(res.stats.get_u64(keys::BYTES_SCANNED), 17);
+        let big = vec![b'a'; 101];
+        let res = scan_reader(&s, &mut big.as_slice());
+        assert_eq!(res.stats.get_u64(keys::FILES_SKIPPED_SIZE), 1);
+        assert_eq!(res.stats.get_u64(keys::FILES_SCANNED), 0);
+        let res = scan_reader(&s, &mut b"tok_q8w7e6r5t4\0".as_slice());
+        assert_eq!(res.stats.get_u64(keys::FILES_SKIPPED_BINARY), 1);
+        assert!(res.findings.is_empty());
+    }
+}
