@@ -4,9 +4,54 @@
 //! [`Package`]s with the line of their entry so findings can point at it.
 //! The inventory feeds both the SBOM writers (`sbom`) and vulnerability
 //! matching (`vuln`).
+//!
+//! Conventions shared by every parser:
+//! - a version is only ever what the lockfile pins; an unpinned requirement
+//!   (a `requirements.txt` range, a VCS URL) has `version: None`;
+//! - the project's own code (Cargo workspace members and path crates, npm
+//!   workspaces and `link:` entries, uv/Poetry editable roots, Gemfile
+//!   `PATH` gems, Go `replace` to a local directory, NuGet `Project`
+//!   entries) is not a package: it is left out, but what it depends on is
+//!   what makes a package `direct`;
+//! - a package seen several times in one lockfile (nested `node_modules`,
+//!   several gem platforms, several target frameworks) is one [`Package`],
+//!   at its first entry, direct if any occurrence is, dev only if every
+//!   occurrence is;
+//! - [`Package::dependencies`] only name packages of the same lockfile.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::path::Path;
+
+mod cargo;
+mod collect;
+mod composer;
+mod discover;
+mod error;
+mod gemfile;
+mod gomod;
+mod gradle;
+mod graph;
+mod hash;
+mod json_lines;
+mod lines;
+mod load;
+mod manifest;
+mod npm;
+mod npm_v1;
+mod nuget;
+mod pipfile;
+mod pnpm;
+mod poetry;
+pub mod purl;
+mod requirements;
+mod uv;
+mod yarn;
+mod yarn_berry;
+
+pub use discover::discover;
+pub use error::InventoryError;
+pub use load::{inventory, parse_lockfile, Inventory, Lockfile};
 
 /// A package ecosystem, named as OSV names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -137,4 +182,299 @@ pub struct Package {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
 }
-pub mod purl;
+
+/// The lockfile formats leakgate reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum LockfileKind {
+    /// `Cargo.lock`, versions 1 to 4.
+    CargoLock,
+    /// `package-lock.json` (lockfileVersion 1, 2, 3) and `npm-shrinkwrap.json`.
+    PackageLock,
+    /// `yarn.lock`, classic (v1) and berry (v2+).
+    YarnLock,
+    /// `pnpm-lock.yaml`, lockfile versions 5, 6 and 9.
+    PnpmLock,
+    /// `poetry.lock`.
+    PoetryLock,
+    /// `Pipfile.lock`.
+    PipfileLock,
+    /// `uv.lock`.
+    UvLock,
+    /// pip requirements files (`requirements.txt`, `requirements-dev.txt`, `requirements/*.txt`).
+    Requirements,
+    /// `go.mod`.
+    GoMod,
+    /// `Gemfile.lock` (and `gems.locked`).
+    GemfileLock,
+    /// `composer.lock`.
+    ComposerLock,
+    /// `gradle.lockfile` (and the older per-configuration `gradle/dependency-locks/*.lockfile`).
+    GradleLockfile,
+    /// NuGet `packages.lock.json`.
+    NugetLock,
+}
+
+/// What a parser gets: the text, the name to report it under, and, when
+/// it was read from disk, where it lives (for `-r` includes and for the
+/// manifest beside a lockfile that does not record its roots).
+pub(crate) struct Input<'a> {
+    /// Path as reported in locations and errors.
+    pub display: &'a str,
+    /// The lockfile's text (UTF-8, BOM removed).
+    pub text: &'a str,
+    /// The file on disk, when there is one.
+    pub disk: Option<&'a Path>,
+    /// Inventory root, to make the display paths of included files.
+    pub root: Option<&'a Path>,
+}
+
+impl Input<'_> {
+    /// Reads a file next to the lockfile (e.g. `package.json` beside
+    /// `yarn.lock`); `None` when parsing from a string or the file is absent.
+    pub(crate) fn sibling(&self, name: &str) -> Option<String> {
+        let dir = self.disk?.parent()?;
+        std::fs::read_to_string(dir.join(name)).ok()
+    }
+}
+
+type ParseFn = fn(&Input<'_>) -> Result<Vec<Package>, InventoryError>;
+
+/// One lockfile format: how to recognise its file and how to parse it.
+struct Format {
+    kind: LockfileKind,
+    name: &'static str,
+    ecosystem: Ecosystem,
+    /// Takes the file name and the name of the directory holding it.
+    matches: fn(&str, Option<&str>) -> bool,
+    parse: ParseFn,
+}
+
+/// The one registry of lockfile formats: adding a format is one row here
+/// plus its parser module.
+const FORMATS: [Format; 13] = [
+    Format {
+        kind: LockfileKind::CargoLock,
+        name: "Cargo.lock",
+        ecosystem: Ecosystem::CratesIo,
+        matches: |f, _| f == "Cargo.lock",
+        parse: cargo::parse,
+    },
+    Format {
+        kind: LockfileKind::PackageLock,
+        name: "package-lock.json",
+        ecosystem: Ecosystem::Npm,
+        matches: |f, _| f == "package-lock.json" || f == "npm-shrinkwrap.json",
+        parse: npm::parse,
+    },
+    Format {
+        kind: LockfileKind::YarnLock,
+        name: "yarn.lock",
+        ecosystem: Ecosystem::Npm,
+        matches: |f, _| f == "yarn.lock",
+        parse: yarn::parse,
+    },
+    Format {
+        kind: LockfileKind::PnpmLock,
+        name: "pnpm-lock.yaml",
+        ecosystem: Ecosystem::Npm,
+        matches: |f, _| f == "pnpm-lock.yaml",
+        parse: pnpm::parse,
+    },
+    Format {
+        kind: LockfileKind::PoetryLock,
+        name: "poetry.lock",
+        ecosystem: Ecosystem::PyPI,
+        matches: |f, _| f == "poetry.lock",
+        parse: poetry::parse,
+    },
+    Format {
+        kind: LockfileKind::PipfileLock,
+        name: "Pipfile.lock",
+        ecosystem: Ecosystem::PyPI,
+        matches: |f, _| f == "Pipfile.lock",
+        parse: pipfile::parse,
+    },
+    Format {
+        kind: LockfileKind::UvLock,
+        name: "uv.lock",
+        ecosystem: Ecosystem::PyPI,
+        matches: |f, _| f == "uv.lock",
+        parse: uv::parse,
+    },
+    Format {
+        kind: LockfileKind::Requirements,
+        name: "requirements.txt",
+        ecosystem: Ecosystem::PyPI,
+        matches: requirements::is_requirements_file,
+        parse: requirements::parse,
+    },
+    Format {
+        kind: LockfileKind::GoMod,
+        name: "go.mod",
+        ecosystem: Ecosystem::Go,
+        matches: |f, _| f == "go.mod",
+        parse: gomod::parse,
+    },
+    Format {
+        kind: LockfileKind::GemfileLock,
+        name: "Gemfile.lock",
+        ecosystem: Ecosystem::RubyGems,
+        matches: |f, _| f == "Gemfile.lock" || f == "gems.locked",
+        parse: gemfile::parse,
+    },
+    Format {
+        kind: LockfileKind::ComposerLock,
+        name: "composer.lock",
+        ecosystem: Ecosystem::Packagist,
+        matches: |f, _| f == "composer.lock",
+        parse: composer::parse,
+    },
+    Format {
+        kind: LockfileKind::GradleLockfile,
+        name: "gradle.lockfile",
+        ecosystem: Ecosystem::Maven,
+        matches: |f, dir| {
+            f == "gradle.lockfile" || (f.ends_with(".lockfile") && dir == Some("dependency-locks"))
+        },
+        parse: gradle::parse,
+    },
+    Format {
+        kind: LockfileKind::NugetLock,
+        name: "packages.lock.json",
+        ecosystem: Ecosystem::NuGet,
+        matches: |f, _| f == "packages.lock.json",
+        parse: nuget::parse,
+    },
+];
+
+impl LockfileKind {
+    /// Every lockfile kind, in table order.
+    pub const ALL: [LockfileKind; 13] = [
+        LockfileKind::CargoLock,
+        LockfileKind::PackageLock,
+        LockfileKind::YarnLock,
+        LockfileKind::PnpmLock,
+        LockfileKind::PoetryLock,
+        LockfileKind::PipfileLock,
+        LockfileKind::UvLock,
+        LockfileKind::Requirements,
+        LockfileKind::GoMod,
+        LockfileKind::GemfileLock,
+        LockfileKind::ComposerLock,
+        LockfileKind::GradleLockfile,
+        LockfileKind::NugetLock,
+    ];
+
+    fn format(self) -> &'static Format {
+        // The table holds exactly one row per kind, in `ALL` order.
+        &FORMATS[self as usize]
+    }
+
+    /// Recognises a lockfile by its file name (and, for the older Gradle
+    /// layout, its directory). Content is never sniffed.
+    pub fn detect(path: &Path) -> Option<LockfileKind> {
+        let file = path.file_name()?.to_str()?;
+        let dir = path
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|d| d.to_str());
+        FORMATS
+            .iter()
+            .find(|f| (f.matches)(file, dir))
+            .map(|f| f.kind)
+    }
+
+    /// The canonical file name of the format (`Cargo.lock`, `package-lock.json`, …).
+    pub fn name(self) -> &'static str {
+        self.format().name
+    }
+
+    /// The ecosystem the format's packages belong to.
+    pub fn ecosystem(self) -> Ecosystem {
+        self.format().ecosystem
+    }
+}
+
+impl fmt::Display for LockfileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Parses lockfile text of a known kind, reporting locations and errors
+/// under `display_path`. Nothing is read from disk: `-r`/`-c` includes in a
+/// requirements file are not followed and no manifest is consulted beside
+/// the lockfile (use [`parse_lockfile`] for both). Never panics.
+pub fn parse_str(
+    kind: LockfileKind,
+    display_path: &str,
+    text: &str,
+) -> Result<Vec<Package>, InventoryError> {
+    let input = Input {
+        display: display_path,
+        text: text.strip_prefix('\u{feff}').unwrap_or(text),
+        disk: None,
+        root: None,
+    };
+    (kind.format().parse)(&input)
+}
+
+pub(crate) fn parse_input(
+    kind: LockfileKind,
+    input: &Input<'_>,
+) -> Result<Vec<Package>, InventoryError> {
+    (kind.format().parse)(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_in_kind_order() {
+        for (i, kind) in LockfileKind::ALL.into_iter().enumerate() {
+            assert_eq!(FORMATS[i].kind, kind);
+        }
+    }
+
+    #[test]
+    fn detects_by_file_name() {
+        let cases = [
+            ("a/Cargo.lock", Some(LockfileKind::CargoLock)),
+            ("npm-shrinkwrap.json", Some(LockfileKind::PackageLock)),
+            ("web/package-lock.json", Some(LockfileKind::PackageLock)),
+            ("yarn.lock", Some(LockfileKind::YarnLock)),
+            ("pnpm-lock.yaml", Some(LockfileKind::PnpmLock)),
+            ("poetry.lock", Some(LockfileKind::PoetryLock)),
+            ("Pipfile.lock", Some(LockfileKind::PipfileLock)),
+            ("uv.lock", Some(LockfileKind::UvLock)),
+            ("requirements.txt", Some(LockfileKind::Requirements)),
+            ("requirements-dev.txt", Some(LockfileKind::Requirements)),
+            ("requirements/base.txt", Some(LockfileKind::Requirements)),
+            ("notes.txt", None),
+            ("go.mod", Some(LockfileKind::GoMod)),
+            ("go.sum", None),
+            ("Gemfile.lock", Some(LockfileKind::GemfileLock)),
+            ("composer.lock", Some(LockfileKind::ComposerLock)),
+            ("gradle.lockfile", Some(LockfileKind::GradleLockfile)),
+            (
+                "gradle/dependency-locks/compileClasspath.lockfile",
+                Some(LockfileKind::GradleLockfile),
+            ),
+            ("other.lockfile", None),
+            ("packages.lock.json", Some(LockfileKind::NugetLock)),
+            ("package.json", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(LockfileKind::detect(Path::new(path)), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn names_and_ecosystems() {
+        assert_eq!(LockfileKind::PackageLock.name(), "package-lock.json");
+        assert_eq!(LockfileKind::GoMod.ecosystem(), Ecosystem::Go);
+        assert_eq!(LockfileKind::NugetLock.ecosystem(), Ecosystem::NuGet);
+        assert_eq!(LockfileKind::YarnLock.to_string(), "yarn.lock");
+    }
+}

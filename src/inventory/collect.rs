@@ -1,0 +1,206 @@
+//! Turning a parser's raw entries into [`Package`]s: one per (name,
+//! version) in a lockfile, with the merge rules every format shares.
+
+use super::{purl, Ecosystem, Package, PackageRef, SourceLocation};
+use std::collections::HashMap;
+
+/// One occurrence of a package in a lockfile, as a parser reads it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Entry {
+    /// Name as the ecosystem spells it.
+    pub name: String,
+    /// Pinned version, if any.
+    pub version: Option<String>,
+    /// 1-based line of the entry.
+    pub line: u32,
+    /// File holding the entry when it is not the lockfile itself (a
+    /// requirements include).
+    pub file: Option<String>,
+    /// Declared by the project.
+    pub direct: bool,
+    /// Only needed for development.
+    pub dev: bool,
+    /// Dependencies.
+    pub dependencies: Vec<PackageRef>,
+    /// (algorithm, hex) digests.
+    pub hashes: Vec<(String, String)>,
+    /// SPDX licence expression.
+    pub license: Option<String>,
+}
+
+impl Entry {
+    /// An entry with no flags, dependencies or hashes yet.
+    pub(crate) fn new(name: impl Into<String>, version: Option<String>, line: u32) -> Self {
+        Entry {
+            name: name.into(),
+            version,
+            line,
+            ..Entry::default()
+        }
+    }
+}
+
+/// The name under which two spellings are the same package: PyPI names
+/// compare by PEP 503 normalisation, NuGet ids case-insensitively, Composer
+/// names lower-cased; others exactly.
+pub(crate) fn identity(ecosystem: Ecosystem, name: &str) -> String {
+    match ecosystem {
+        Ecosystem::PyPI => pep503(name),
+        Ecosystem::NuGet | Ecosystem::Packagist => name.to_ascii_lowercase(),
+        _ => name.to_string(),
+    }
+}
+
+/// PEP 503 normalised project name: lower-case, runs of `-`, `_`, `.` as one `-`.
+pub(crate) fn pep503(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut pending_dash = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            pending_dash = true;
+            continue;
+        }
+        if pending_dash && !out.is_empty() {
+            out.push('-');
+        }
+        pending_dash = false;
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Accumulates entries and deduplicates them.
+pub(crate) struct Collector {
+    ecosystem: Ecosystem,
+    file: String,
+    packages: Vec<Package>,
+    index: HashMap<(String, Option<String>), usize>,
+}
+
+impl Collector {
+    /// A collector for packages of `ecosystem` found in `file`.
+    pub(crate) fn new(ecosystem: Ecosystem, file: &str) -> Self {
+        Collector {
+            ecosystem,
+            file: file.to_string(),
+            packages: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// Adds an entry, merging it into an earlier occurrence of the same
+    /// (name, version): direct if either is, dev only if both are.
+    pub(crate) fn push(&mut self, entry: Entry) {
+        let key = (identity(self.ecosystem, &entry.name), entry.version.clone());
+        if let Some(&i) = self.index.get(&key) {
+            let p = &mut self.packages[i];
+            p.direct |= entry.direct;
+            p.dev &= entry.dev;
+            p.dependencies.extend(entry.dependencies);
+            for h in entry.hashes {
+                if !p.hashes.contains(&h) {
+                    p.hashes.push(h);
+                }
+            }
+            if p.license.is_none() {
+                p.license = entry.license;
+            }
+            return;
+        }
+        let purl = purl::build(self.ecosystem, &entry.name, entry.version.as_deref());
+        let mut hashes: Vec<(String, String)> = Vec::with_capacity(entry.hashes.len());
+        for h in entry.hashes {
+            if !hashes.contains(&h) {
+                hashes.push(h);
+            }
+        }
+        self.index.insert(key, self.packages.len());
+        self.packages.push(Package {
+            ecosystem: self.ecosystem,
+            name: entry.name,
+            version: entry.version,
+            purl,
+            direct: entry.direct,
+            dev: entry.dev,
+            dependencies: entry.dependencies,
+            location: SourceLocation {
+                file: entry.file.unwrap_or_else(|| self.file.clone()),
+                line: entry.line,
+            },
+            hashes,
+            license: entry.license,
+        });
+    }
+
+    /// The packages, in lockfile order (file, line, then name and version),
+    /// dependency lists sorted and deduplicated.
+    pub(crate) fn finish(self) -> Vec<Package> {
+        let mut packages = self.packages;
+        for p in &mut packages {
+            p.dependencies.sort();
+            p.dependencies.dedup();
+        }
+        // Nearly always one file: then the (costly, equal) file names need no comparing.
+        let one_file = packages.iter().all(|p| p.location.file == self.file);
+        packages.sort_by(|a, b| {
+            let by_file = if one_file {
+                std::cmp::Ordering::Equal
+            } else {
+                a.location.file.cmp(&b.location.file)
+            };
+            by_file
+                .then(a.location.line.cmp(&b.location.line))
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.version.cmp(&b.version))
+        });
+        packages
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_pypi_names() {
+        assert_eq!(pep503("Django_Rest.Framework"), "django-rest-framework");
+        assert_eq!(pep503("a--_b"), "a-b");
+        assert_eq!(pep503("requests"), "requests");
+    }
+
+    #[test]
+    fn merges_duplicates() {
+        let mut c = Collector::new(Ecosystem::Npm, "package-lock.json");
+        let mut a = Entry::new("lodash", Some("4.17.20".into()), 10);
+        a.dev = true;
+        let mut b = Entry::new("lodash", Some("4.17.20".into()), 40);
+        b.direct = true;
+        b.dev = false;
+        b.hashes = vec![("SHA-1".into(), "00".into())];
+        c.push(a);
+        c.push(b);
+        let mut d = Entry::new("lodash", Some("4.17.21".into()), 5);
+        d.dev = true;
+        c.push(d);
+        let got = c.finish();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].version.as_deref(), Some("4.17.21"));
+        assert!(got[0].dev);
+        let merged = &got[1];
+        assert_eq!(merged.location.line, 10);
+        assert!(merged.direct);
+        assert!(!merged.dev);
+        assert_eq!(merged.hashes.len(), 1);
+        assert_eq!(merged.purl, "pkg:npm/lodash@4.17.20");
+    }
+
+    #[test]
+    fn pypi_spellings_are_one_package() {
+        let mut c = Collector::new(Ecosystem::PyPI, "requirements.txt");
+        c.push(Entry::new("Django", Some("3.0.0".into()), 1));
+        c.push(Entry::new("django", Some("3.0.0".into()), 2));
+        let got = c.finish();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].name, "Django");
+    }
+}

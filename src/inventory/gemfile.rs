@@ -1,0 +1,144 @@
+//! `Gemfile.lock` (Bundler).
+//!
+//! Sections start at column 0 (`GEM`, `GIT`, `PATH`, `PLATFORMS`,
+//! `DEPENDENCIES`, `CHECKSUMS`, `BUNDLED WITH`, …). In the source sections
+//! a locked gem is `name (version[-platform])` indented by four spaces and
+//! its own requirements follow indented by six; `DEPENDENCIES` lists what
+//! the Gemfile asks for (`name!` when pinned to a source). `PATH` gems are
+//! the project's own code. A gem locked for several platforms is one
+//! package; the platform suffix is not part of the version. `CHECKSUMS`
+//! (Bundler 2.5+) gives SHA-256 digests. Gemfile.lock records no dev groups.
+
+use super::collect::{Collector, Entry};
+use super::lines::line_number;
+use super::{hash, Ecosystem, Input, InventoryError, Package, PackageRef};
+use std::collections::{HashMap, HashSet};
+
+struct Spec {
+    name: String,
+    version: String,
+    line: u32,
+    deps: Vec<String>,
+}
+
+/// `name (inner)` → (name, Some(inner)); `name` → (name, None).
+fn name_paren(body: &str) -> (&str, Option<&str>) {
+    match body.split_once(" (") {
+        Some((name, rest)) => (name.trim(), Some(rest.split(')').next().unwrap_or(rest))),
+        None => (body.trim(), None),
+    }
+}
+
+/// The version without a platform suffix (`1.10.4-x86_64-linux` → `1.10.4`).
+fn strip_platform(version: &str) -> &str {
+    version.split_once('-').map_or(version, |(v, _)| v)
+}
+
+/// Parses a `Gemfile.lock`.
+pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
+    let mut section = String::new();
+    let mut specs: Vec<Spec> = Vec::new();
+    let mut direct: HashSet<String> = HashSet::new();
+    let mut checksums: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
+    for (i, line) in input.text.lines().enumerate() {
+        let line_no = line_number(i);
+        let body = line.trim_start_matches(' ');
+        if body.trim().is_empty() {
+            continue;
+        }
+        let indent = line.len() - body.len();
+        let body = body.trim_end();
+        if indent == 0 {
+            section = body.to_string();
+            continue;
+        }
+        match section.as_str() {
+            "GEM" | "GIT" | "PLUGIN SOURCE" => match indent {
+                4 => {
+                    let (name, version) = name_paren(body);
+                    let Some(version) = version else {
+                        return Err(InventoryError::parse(
+                            input.display,
+                            Some(line_no),
+                            "expected `name (version)`",
+                        ));
+                    };
+                    specs.push(Spec {
+                        name: name.to_string(),
+                        version: strip_platform(version).to_string(),
+                        line: line_no,
+                        deps: Vec::new(),
+                    });
+                }
+                6 => {
+                    let spec = specs.last_mut().ok_or_else(|| {
+                        InventoryError::parse(
+                            input.display,
+                            Some(line_no),
+                            "dependency before any gem",
+                        )
+                    })?;
+                    spec.deps.push(name_paren(body).0.to_string());
+                }
+                _ => {}
+            },
+            "DEPENDENCIES" => {
+                let name = name_paren(body).0;
+                direct.insert(name.trim_end_matches('!').to_string());
+            }
+            "CHECKSUMS" => {
+                let (name, version) = name_paren(body);
+                let digest = body.rsplit_once(' ').map(|(_, d)| d).unwrap_or("");
+                if let (Some(version), Some(h)) = (
+                    version,
+                    digest
+                        .strip_prefix("sha256=")
+                        .and_then(|d| hash::hex("SHA-256", d)),
+                ) {
+                    checksums
+                        .entry((name.to_string(), strip_platform(version).to_string()))
+                        .or_default()
+                        .push(h);
+                }
+            }
+            _ => {}
+        }
+    }
+    let versions: HashMap<&str, &str> = specs
+        .iter()
+        .map(|s| (s.name.as_str(), s.version.as_str()))
+        .collect();
+    let mut out = Collector::new(Ecosystem::RubyGems, input.display);
+    for s in &specs {
+        let mut entry = Entry::new(s.name.clone(), Some(s.version.clone()), s.line);
+        entry.direct = direct.contains(&s.name);
+        entry.hashes = checksums
+            .get(&(s.name.clone(), s.version.clone()))
+            .cloned()
+            .unwrap_or_default();
+        entry.dependencies = s
+            .deps
+            .iter()
+            .filter_map(|d| versions.get(d.as_str()).map(|v| (d, v)))
+            .map(|(d, v)| PackageRef {
+                name: d.clone(),
+                version: Some((*v).to_string()),
+            })
+            .collect();
+        out.push(entry);
+    }
+    Ok(out.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_platforms() {
+        assert_eq!(strip_platform("1.10.4-x86_64-linux"), "1.10.4");
+        assert_eq!(strip_platform("2.0.0"), "2.0.0");
+        assert_eq!(name_paren("rack (~> 2.0)"), ("rack", Some("~> 2.0")));
+        assert_eq!(name_paren("rails!"), ("rails!", None));
+    }
+}

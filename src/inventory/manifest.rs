@@ -1,0 +1,177 @@
+//! The project manifest beside a lockfile that does not record the
+//! project's own requirements (`package.json` for npm v1 and yarn,
+//! `composer.json`, `Pipfile`, `pyproject.toml`).
+//!
+//! Only read when a lockfile is parsed from disk. Without a manifest the
+//! graph's roots stand in for the direct packages ([`graph::roots_as_direct`]).
+
+use super::collect::{identity, pep503};
+use super::graph;
+use super::{Ecosystem, Input, Package};
+use std::collections::HashSet;
+
+/// The names a project declares, split by whether they are only for development.
+#[derive(Debug, Default)]
+pub(crate) struct Manifest {
+    prod: HashSet<String>,
+    dev: HashSet<String>,
+}
+
+impl Manifest {
+    /// Reads the manifest of `ecosystem` beside the lockfile, if any.
+    /// A manifest that does not parse is treated as absent: it is not the
+    /// file being inventoried, and the lockfile alone still answers.
+    pub(crate) fn beside(input: &Input<'_>, ecosystem: Ecosystem) -> Option<Manifest> {
+        match ecosystem {
+            Ecosystem::Npm => {
+                let text = input.sibling("package.json")?;
+                let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+                let mut m = Manifest::default();
+                for key in ["dependencies", "optionalDependencies", "peerDependencies"] {
+                    m.prod.extend(json_keys(&v[key]));
+                }
+                m.dev.extend(json_keys(&v["devDependencies"]));
+                Some(m)
+            }
+            Ecosystem::Packagist => {
+                let text = input.sibling("composer.json")?;
+                let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+                let mut m = Manifest::default();
+                m.prod
+                    .extend(json_keys(&v["require"]).map(|k| k.to_ascii_lowercase()));
+                m.dev
+                    .extend(json_keys(&v["require-dev"]).map(|k| k.to_ascii_lowercase()));
+                Some(m)
+            }
+            Ecosystem::PyPI => Self::python(input),
+            _ => None,
+        }
+    }
+
+    fn python(input: &Input<'_>) -> Option<Manifest> {
+        let mut m = Manifest::default();
+        if let Some(text) = input.sibling("Pipfile") {
+            let t: toml::Table = toml::from_str(&text).ok()?;
+            m.prod
+                .extend(table_keys(t.get("packages")).map(|k| pep503(&k)));
+            m.dev
+                .extend(table_keys(t.get("dev-packages")).map(|k| pep503(&k)));
+            return Some(m);
+        }
+        let text = input.sibling("pyproject.toml")?;
+        let t: toml::Table = toml::from_str(&text).ok()?;
+        let poetry = t.get("tool").and_then(|t| t.get("poetry"));
+        let names = |v: Option<&toml::Value>| {
+            table_keys(v)
+                .filter(|k| k != "python")
+                .map(|k| pep503(&k))
+                .collect::<Vec<_>>()
+        };
+        m.prod
+            .extend(names(poetry.and_then(|p| p.get("dependencies"))));
+        m.dev
+            .extend(names(poetry.and_then(|p| p.get("dev-dependencies"))));
+        if let Some(groups) = poetry
+            .and_then(|p| p.get("group"))
+            .and_then(toml::Value::as_table)
+        {
+            for (group, body) in groups {
+                let deps = names(body.get("dependencies"));
+                if group == "main" {
+                    m.prod.extend(deps);
+                } else {
+                    m.dev.extend(deps);
+                }
+            }
+        }
+        let project = t.get("project");
+        let pep508 = |v: Option<&toml::Value>| -> Vec<String> {
+            v.and_then(toml::Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().and_then(requirement_name))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        m.prod
+            .extend(pep508(project.and_then(|p| p.get("dependencies"))));
+        if let Some(groups) = t.get("dependency-groups").and_then(toml::Value::as_table) {
+            for body in groups.values() {
+                m.dev.extend(pep508(Some(body)));
+            }
+        }
+        Some(m)
+    }
+
+    /// Whether the project declares `name` (identity-normalised by the
+    /// caller's ecosystem): `Some(true)` only for development,
+    /// `Some(false)` for production, `None` when not declared.
+    pub(crate) fn declared(&self, ecosystem: Ecosystem, name: &str) -> Option<bool> {
+        let name = identity(ecosystem, name);
+        if self.prod.contains(&name) {
+            Some(false)
+        } else if self.dev.contains(&name) {
+            Some(true)
+        } else {
+            None
+        }
+    }
+
+    /// Marks the declared packages direct (dev when only declared for
+    /// development), then derives dev for the rest from the graph.
+    pub(crate) fn apply(&self, packages: &mut [Package]) {
+        for p in packages.iter_mut() {
+            if let Some(dev) = self.declared(p.ecosystem, &p.name) {
+                p.direct = true;
+                p.dev = dev;
+            }
+        }
+        graph::propagate_dev(packages);
+    }
+}
+
+/// Direct and dev flags for a lockfile that does not record the project's
+/// requirements: from the manifest beside it when there is one, otherwise
+/// the graph's roots are taken as direct (dev flags left as the lockfile
+/// recorded them).
+pub(crate) fn settle_direct(input: &Input<'_>, ecosystem: Ecosystem, packages: &mut [Package]) {
+    match Manifest::beside(input, ecosystem) {
+        Some(m) => m.apply(packages),
+        None => graph::roots_as_direct(packages),
+    }
+}
+
+fn json_keys(v: &serde_json::Value) -> impl Iterator<Item = String> + '_ {
+    v.as_object().into_iter().flat_map(|o| o.keys().cloned())
+}
+
+fn table_keys(v: Option<&toml::Value>) -> impl Iterator<Item = String> + '_ {
+    v.and_then(toml::Value::as_table)
+        .into_iter()
+        .flat_map(|t| t.keys().cloned())
+}
+
+/// The normalised project name of a PEP 508 requirement string.
+pub(crate) fn requirement_name(spec: &str) -> Option<String> {
+    let end = spec
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(spec.len());
+    let name = &spec[..end];
+    (!name.is_empty()).then(|| pep503(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pep508_names() {
+        assert_eq!(
+            requirement_name("Requests[socks]>=2.19; python_version<'3'").as_deref(),
+            Some("requests")
+        );
+        assert_eq!(requirement_name("django"), Some("django".to_string()));
+        assert_eq!(requirement_name(">=1"), None);
+    }
+}
