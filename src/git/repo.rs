@@ -94,23 +94,6 @@ pub fn resolve_commit(repo: &Repository, spec: &str) -> Result<Oid, GitError> {
     Ok(commit.id())
 }
 
-/// Fails with [`GitError::EmptyRepository`] when the repository has no
-/// commit at `HEAD`, saying what could not be done.
-pub fn require_commits(repo: &Repository, what: &str) -> Result<(), GitError> {
-    if head_commit(repo)?.is_none()
-        && repo
-            .references()
-            .map(|mut r| r.next().is_none())
-            .unwrap_or(true)
-    {
-        return Err(GitError::EmptyRepository {
-            path: display_path(repo),
-            what: what.to_string(),
-        });
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,10 +129,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let repo = Repository::init(dir.path()).unwrap();
         assert!(head_commit(&repo).unwrap().is_none());
-        assert!(matches!(
-            require_commits(&repo, "nothing to scan"),
-            Err(GitError::EmptyRepository { .. })
-        ));
         let err = resolve_commit(&repo, "no-such-branch").unwrap_err();
         assert!(err
             .to_string()
