@@ -60,6 +60,22 @@ fn pre_commit_hook_blocks_secrets_keeps_the_existing_hook_and_uninstalls_cleanly
     );
     assert_eq!(std::fs::read_to_string(&marker).unwrap(), "ran\nran\n");
 
+    // `git commit -a` stages into a temporary index (GIT_INDEX_FILE): still blocked.
+    t.write("cfg.txt", &format!("token = {}\n", secret(4)));
+    let blocked = git(
+        &t.root(),
+        home,
+        &["commit", "-q", "-a", "-m", "leak via -a"],
+        true,
+    );
+    assert!(
+        !blocked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&blocked.stderr)
+    );
+    assert!(String::from_utf8_lossy(&blocked.stderr).contains("commit blocked"));
+    git(&t.root(), home, &["checkout", "--", "cfg.txt"], false);
+
     // Installing again is a no-op; uninstall restores the original exactly.
     let again = hook_cmd(&t, &["install"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("already installed and up to date"));
