@@ -1,25 +1,182 @@
-//! Git modes of `leakgate scan`: `--staged`, `--range`, `--since`, `--pre-push`,
-//! `--history` (placeholder until the git work lands).
+//! Git modes of `leakgate scan`: `--staged` (pre-commit), `--range`,
+//! `--since` and `--pre-push` (pre-push and CI), `--history` (audit). Turns
+//! the flags into calls to [`leakgate::git`] and the result into the report.
 
+use anyhow::Context;
 use clap::Args;
+use leakgate::git::history::{HistoryOptions, RefSelection};
+use leakgate::git::progress::Progress;
+use leakgate::git::range::CommitScanOptions;
+use leakgate::git::{history, prepush, range, repo, staged, ScanOutput};
+use leakgate::report::Report;
+use leakgate::scanner::Scanner;
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
 
-/// Flags selecting a git source.
+/// Flags selecting a git source. At most one mode; PATH (optional) is any
+/// directory inside the repository.
 #[derive(Debug, Clone, Args)]
-pub struct GitScanArgs {}
+#[command(next_help_heading = "Git sources")]
+pub struct GitScanArgs {
+    /// Scan the changes staged for the next commit (the index, not the work
+    /// tree); only added lines are reported. For the pre-commit hook.
+    #[arg(long, conflicts_with_all = ["range", "since", "pre_push", "history"])]
+    pub staged: bool,
+    /// Scan the commits reachable from B but not from A (`A..B`; `A...B`
+    /// for both sides since their merge base); only added lines are reported.
+    #[arg(long, value_name = "A..B", conflicts_with_all = ["since", "pre_push", "history"])]
+    pub range: Option<String>,
+    /// Scan the commits of REV..HEAD.
+    #[arg(long, value_name = "REV", conflicts_with_all = ["pre_push", "history"])]
+    pub since: Option<String>,
+    /// Scan what `git push` is about to send, from the pre-push hook's stdin.
+    #[arg(long, conflicts_with = "history")]
+    pub pre_push: bool,
+    /// Audit every blob reachable from HEAD (or --branch / --all-refs), each
+    /// scanned once, in parallel; findings name the commit that introduced them.
+    #[arg(long)]
+    pub history: bool,
+    /// With --history: start from REF instead of HEAD (repeatable).
+    #[arg(
+        long,
+        value_name = "REF",
+        requires = "history",
+        conflicts_with = "all_refs"
+    )]
+    pub branch: Vec<String>,
+    /// With --history: start from every ref (branches, tags, remotes, stash).
+    #[arg(long, requires = "history")]
+    pub all_refs: bool,
+    /// List every commit that introduces a secret (Location.other_commits), not only the first.
+    #[arg(long)]
+    pub all_commits: bool,
+    /// Never draw the progress bar (it is only drawn when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+}
 
 impl GitScanArgs {
     /// True when one of the git modes was asked for.
     pub fn mode_selected(&self) -> bool {
-        false
+        self.staged || self.range.is_some() || self.since.is_some() || self.pre_push || self.history
     }
 }
 
-/// Collects findings from the selected git source into `report`.
+/// Runs the selected git mode and fills `report` (findings, target, stats,
+/// errors and warnings).
 pub fn collect(
-    _args: &GitScanArgs,
-    _paths: &[std::path::PathBuf],
-    _scanner: &leakgate::scanner::Scanner,
-    _report: &mut leakgate::report::Report,
+    args: &GitScanArgs,
+    paths: &[PathBuf],
+    scanner: &Scanner,
+    report: &mut Report,
 ) -> anyhow::Result<()> {
-    anyhow::bail!("git scanning not built")
+    let path: Option<&Path> = match paths {
+        // `.` is the default PATH: find the repository the way git hooks
+        // expect, honouring GIT_DIR / GIT_INDEX_FILE from the environment.
+        [] => None,
+        [one] if one.as_os_str() == "." => None,
+        [one] if one.as_os_str() == "-" => {
+            anyhow::bail!("git modes read the repository, not stdin: drop `-`")
+        }
+        [one] => Some(one),
+        _ => anyhow::bail!(
+            "git modes take at most one PATH (a directory inside the repository), got {}",
+            paths.len()
+        ),
+    };
+    // libgit2 re-hashes every object it reads to verify its id. A scanner
+    // only needs the bytes (a corrupt blob scans as whatever it holds), and
+    // hashing costs about as much as scanning, so it is turned off for this
+    // process.
+    git2::opts::strict_hash_verification(false);
+    let repository = repo::open(path)?;
+    let max_size = scanner.options().max_file_size;
+    let progress = Progress::new(!args.no_progress);
+    let commit_opts = CommitScanOptions {
+        all_commits: args.all_commits,
+        max_size,
+    };
+    let (mode, revisions, out) = if args.staged {
+        // A hook's GIT_INDEX_FILE (`git commit -a`, `git commit <paths>`)
+        // applies only to a repository found through the environment.
+        let index_file = path
+            .is_none()
+            .then(|| std::env::var_os("GIT_INDEX_FILE").map(PathBuf::from))
+            .flatten();
+        let out = staged::scan_staged(&repository, index_file.as_deref(), scanner, max_size)?;
+        ("staged", String::new(), out)
+    } else if let Some(spec) = &args.range {
+        let commits = range::resolve_range(&repository, spec)?;
+        let out = range::scan_commits(&repository, &commits, scanner, commit_opts, &progress)?;
+        ("range", spec.clone(), out)
+    } else if let Some(rev) = &args.since {
+        let commits = range::resolve_since(&repository, rev)?;
+        let out = range::scan_commits(&repository, &commits, scanner, commit_opts, &progress)?;
+        ("since", format!("{rev}..HEAD"), out)
+    } else if args.pre_push {
+        let out = pre_push(&repository, scanner, commit_opts, &progress)?;
+        ("pre-push", String::new(), out)
+    } else {
+        let refs = if args.all_refs {
+            RefSelection::AllRefs
+        } else if !args.branch.is_empty() {
+            RefSelection::Revisions(args.branch.clone())
+        } else {
+            RefSelection::Head
+        };
+        let revisions = match &refs {
+            RefSelection::Head => "HEAD".to_string(),
+            RefSelection::Revisions(r) => r.join(" "),
+            RefSelection::AllRefs => "--all-refs".to_string(),
+        };
+        let opts = HistoryOptions {
+            refs,
+            all_commits: args.all_commits,
+            max_size,
+        };
+        let out = history::scan_history(&repository, scanner, &opts, &progress)?;
+        ("history", revisions, out)
+    };
+    if report.scan.target.is_empty() {
+        report.scan.target = path.map_or_else(|| ".".to_string(), |p| p.display().to_string());
+    }
+    merge(report, mode, &revisions, out);
+    Ok(())
+}
+
+/// Reads git's pre-push input from stdin and scans the commits being pushed.
+fn pre_push(
+    repository: &git2::Repository,
+    scanner: &Scanner,
+    opts: CommitScanOptions,
+    progress: &Progress,
+) -> anyhow::Result<ScanOutput> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        anyhow::bail!(
+            "--pre-push reads git's pre-push input (`<local ref> <local sha> <remote ref> <remote sha>` lines) on stdin; run it from the pre-push hook or pipe the lines in"
+        );
+    }
+    let mut input = String::new();
+    stdin
+        .lock()
+        .read_to_string(&mut input)
+        .context("cannot read the pre-push input from stdin")?;
+    let updates = prepush::parse_updates(&input)?;
+    let (commits, warnings) = prepush::commits_to_push(repository, &updates)?;
+    let mut out = range::scan_commits(repository, &commits, scanner, opts, progress)?;
+    out.warnings.extend(warnings);
+    out.stats.set("refs_pushed", updates.len() as u64);
+    Ok(out)
+}
+
+fn merge(report: &mut Report, mode: &str, revisions: &str, out: ScanOutput) {
+    report.findings.extend(out.findings);
+    report.scan.stats.merge(&out.stats);
+    report.scan.stats.set("mode", mode);
+    if !revisions.is_empty() {
+        report.scan.stats.set("revisions", revisions);
+    }
+    report.scan.errors.extend(out.errors);
+    report.scan.warnings.extend(out.warnings);
 }

@@ -1,0 +1,137 @@
+//! Opening and validating a repository, and resolving revisions, with errors
+//! that say what is wrong in the user's terms (not a repository, bare,
+//! empty, unknown ref) instead of libgit2's codes.
+
+use super::{GitContext, GitError};
+use git2::{ErrorCode, Oid, Repository, RepositoryOpenFlags};
+use std::path::{Path, PathBuf};
+
+/// Warning added to every scan of a shallow clone.
+pub const SHALLOW_WARNING: &str =
+    "shallow clone: history is truncated, commits before the shallow boundary were not scanned (fetch with --unshallow for a full audit)";
+
+/// Opens the repository containing `path`, searching parent directories.
+///
+/// With `None`, the repository is found the way git hooks expect: from the
+/// environment (`GIT_DIR`, `GIT_WORK_TREE`, `GIT_INDEX_FILE`, ...) and else
+/// from the current directory. `GIT_INDEX_FILE` matters for `git commit -a`
+/// and `git commit <paths>`, which stage into a temporary index and point
+/// the pre-commit hook at it.
+pub fn open(path: Option<&Path>) -> Result<Repository, GitError> {
+    let start = match path {
+        Some(p) => p.to_path_buf(),
+        None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+    };
+    if path.is_some() && !start.exists() {
+        return Err(GitError::Io {
+            what: start.display().to_string(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
+        });
+    }
+    let opened = match path {
+        Some(p) => {
+            Repository::open_ext(p, RepositoryOpenFlags::empty(), std::iter::empty::<&Path>())
+        }
+        None => Repository::open_from_env(),
+    };
+    opened.map_err(|source| {
+        if source.code() == ErrorCode::NotFound {
+            GitError::NotARepository {
+                path: start.clone(),
+            }
+        } else {
+            GitError::Git {
+                context: format!("opening the repository at {}", start.display()),
+                source,
+            }
+        }
+    })
+}
+
+/// A path naming the repository in messages: the work tree, or the git
+/// directory of a bare repository.
+pub fn display_path(repo: &Repository) -> PathBuf {
+    repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf()
+}
+
+/// Fails with [`GitError::BareRepository`] when `repo` has no work tree.
+pub fn require_worktree(repo: &Repository, mode: &'static str) -> Result<(), GitError> {
+    if repo.is_bare() {
+        return Err(GitError::BareRepository {
+            path: display_path(repo),
+            mode,
+        });
+    }
+    Ok(())
+}
+
+/// The commit `HEAD` points at, or `None` before the first commit (an unborn
+/// branch). A detached `HEAD` is fine: it points at a commit directly.
+pub fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, GitError> {
+    match repo.head() {
+        Ok(head) => head.peel_to_commit().map(Some).git_context(|| {
+            format!(
+                "{}: resolving HEAD to a commit",
+                display_path(repo).display()
+            )
+        }),
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+        Err(source) => Err(GitError::Git {
+            context: format!("{}: reading HEAD", display_path(repo).display()),
+            source,
+        }),
+    }
+}
+
+/// Resolves a revision (`main`, `v1.2`, `HEAD~3`, a sha) to a commit id.
+pub fn resolve_commit(repo: &Repository, spec: &str) -> Result<Oid, GitError> {
+    let unknown = |e: git2::Error| GitError::UnknownRevision {
+        spec: spec.to_string(),
+        reason: e.message().to_string(),
+    };
+    let object = repo.revparse_single(spec).map_err(unknown)?;
+    let commit = object.peel_to_commit().map_err(unknown)?;
+    Ok(commit.id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_directory_is_not_a_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        // Stop discovery at the temp dir so an enclosing repository cannot be found.
+        let err = Repository::open_ext(
+            dir.path(),
+            RepositoryOpenFlags::NO_SEARCH,
+            std::iter::empty::<&Path>(),
+        )
+        .err()
+        .map(|e| e.code());
+        assert_eq!(err, Some(ErrorCode::NotFound));
+        let missing = dir.path().join("nope");
+        assert!(matches!(open(Some(&missing)), Err(GitError::Io { .. })));
+    }
+
+    #[test]
+    fn bare_repositories_are_rejected_for_worktree_modes() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init_bare(dir.path()).unwrap();
+        let err = require_worktree(&repo, "--staged").unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("bare repository: --staged needs a work tree"));
+    }
+
+    #[test]
+    fn empty_repository_has_no_head_commit_and_unknown_refs_fail() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        assert!(head_commit(&repo).unwrap().is_none());
+        let err = resolve_commit(&repo, "no-such-branch").unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("unknown revision or ref `no-such-branch`"));
+    }
+}
