@@ -71,11 +71,32 @@ pub fn of_record(record: &Record) -> Scored {
         .flatten()
         .filter_map(|v| v.get("severity").and_then(|s| s.as_str()))
         .filter_map(Severity::parse);
+    // RustSec marks advisories that are not vulnerabilities as such with
+    // `database_specific.informational`. An unmaintained crate or a notice
+    // carries no score by nature, so it is `Info` rather than `Unknown`:
+    // `--fail-on low` (or higher) lets it pass while the default
+    // `--fail-on any` still reports and fails on it. `unsound` stays
+    // `Unknown`: a soundness bug is a memory-safety bug without a score.
+    let fallback = match informational_kind(record) {
+        Some("unmaintained" | "notice") => Severity::Info,
+        _ => Severity::Unknown,
+    };
     Scored {
-        severity: words.max().unwrap_or(Severity::Unknown),
+        severity: words.max().unwrap_or(fallback),
         vector: None,
         score: None,
     }
+}
+
+/// The kind of an informational advisory (`unmaintained`, `unsound`,
+/// `notice`, ...), from RustSec's `database_specific.informational` on the
+/// record or any of its `affected` entries; `None` for a vulnerability.
+pub fn informational_kind(record: &Record) -> Option<&str> {
+    std::iter::once(record.database_specific.as_ref())
+        .chain(record.affected.iter().map(|a| a.database_specific.as_ref()))
+        .flatten()
+        .filter_map(|v| v.get("informational").and_then(|s| s.as_str()))
+        .find(|s| !s.is_empty())
 }
 
 fn best_vector<'a>(entries: impl Iterator<Item = &'a SeverityScore>) -> Option<Scored> {
@@ -249,6 +270,23 @@ mod tests {
         let r = record(r#"{"id":"X","affected":[{"database_specific":{"severity":"CRITICAL"}}]}"#);
         assert_eq!(of_record(&r).severity, Severity::Critical);
         let r = record(r#"{"id":"X","severity":[{"type":"CVSS_V3","score":"garbage"}]}"#);
+        assert_eq!(of_record(&r).severity, Severity::Unknown);
+    }
+
+    #[test]
+    fn rustsec_unmaintained_and_notices_are_info_unsound_stays_unknown() {
+        let r = record(
+            r#"{"id":"RUSTSEC-2020-0016","affected":[{"database_specific":{"informational":"unmaintained","cvss":null}}]}"#,
+        );
+        assert_eq!(informational_kind(&r), Some("unmaintained"));
+        assert_eq!(of_record(&r).severity, Severity::Info);
+        let r =
+            record(r#"{"id":"X","affected":[{"database_specific":{"informational":"unsound"}}]}"#);
+        assert_eq!(of_record(&r).severity, Severity::Unknown);
+        let r = record(
+            r#"{"id":"RUSTSEC-2021-0001","affected":[{"database_specific":{"informational":null}}]}"#,
+        );
+        assert_eq!(informational_kind(&r), None);
         assert_eq!(of_record(&r).severity, Severity::Unknown);
     }
 }
