@@ -13,6 +13,7 @@ use crate::allow::Candidate;
 use crate::engine::Engine;
 use crate::finding::{self, Finding, FindingKind, Fingerprint, Location, SecretInfo};
 use crate::rules::{config, ConfigError, Rule, RuleSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use crate::engine::Match;
@@ -189,6 +190,10 @@ impl Scanner {
                 .map(|m| (m.secret_start, m.secret_end)),
         );
         let mut out = Vec::new();
+        // Generic rules overlap by design (`client_secret = "…"` is both an
+        // API key and a password assignment): one finding per secret span,
+        // from the generic rule that comes first in the rule set.
+        let mut generic_spans: HashMap<(usize, usize), (usize, usize)> = HashMap::new();
         for m in &in_scope {
             let rule = &rules[m.rule];
             if rule.is_generic() && specific.overlaps(m.secret_start, m.secret_end) {
@@ -212,6 +217,17 @@ impl Scanner {
             );
             if self.ignored(&f, ctx) {
                 continue;
+            }
+            if rule.is_generic() {
+                let span = (m.secret_start, m.secret_end);
+                if let Some(&(kept_rule, at)) = generic_spans.get(&span) {
+                    if m.rule < kept_rule {
+                        out[at] = f;
+                        generic_spans.insert(span, (m.rule, at));
+                    }
+                    continue;
+                }
+                generic_spans.insert(span, (m.rule, out.len()));
             }
             out.push(f);
         }
