@@ -137,8 +137,14 @@ keywords = ["secret"]
 
 [[rules]]
 id = "generic-password"
-regex = '''secret\s*=\s*"([^"]{8,})"'''
-keywords = ["secret"]
+regex = '''(?:secret|password)\s*=\s*"([^"]{8,})"'''
+keywords = ["secret", "password"]
+
+[[rules]]
+id = "pypirc-like"
+tags = ["generic"]
+regex = '''(?m)^\[pypi\]\s*\npassword\s*=\s*"([^"]{8,})"'''
+keywords = ["[pypi]"]
 
 [[rules]]
 id = "generic-quoted"
@@ -157,6 +163,9 @@ keywords = ["secret"]
         ids(&s, r#"client_secret = "Q8w7E6r5T4y3""#, "a"),
         vec!["generic-api-key", "generic-quoted"]
     );
+    // A rule merely tagged generic beats the `generic-*` catch-alls.
+    let pypirc = "[pypi]\npassword = \"Q8w7E6r5T4y3\"\n";
+    assert_eq!(ids(&s, pypirc, "a"), vec!["pypirc-like"]);
 }
 
 #[test]
