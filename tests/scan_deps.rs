@@ -155,6 +155,18 @@ fn deps_is_rejected_in_git_modes_and_for_stdin() {
 }
 
 #[test]
+fn dependency_flags_without_deps_are_a_usage_error() {
+    let dir = project();
+    let out = leakgate()
+        .current_dir(dir.path())
+        .args(["scan", "--db", &osv()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add --deps"));
+}
+
+#[test]
 fn help_of_every_command_with_vulnerability_flags() {
     for args in [
         &["scan", "--help"][..],

@@ -64,6 +64,14 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             "--deps checks the lockfiles under directories; it cannot read standard input (drop `-` or `--deps`)"
         );
     }
+    let vuln = &args.vuln;
+    if !args.deps
+        && (!vuln.db.is_empty() || vuln.unscored_pass || vuln.only_fixed || vuln.exclude_dev)
+    {
+        anyhow::bail!(
+            "--db, --unscored-pass, --only-fixed and --exclude-dev apply to the dependency check: add --deps"
+        );
+    }
     let opts = ScanOptions {
         redact: !args.no_redact,
         max_file_size: args.max_file_size,

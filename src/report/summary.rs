@@ -163,10 +163,13 @@ pub(super) fn stats_parts(report: &Report) -> Vec<String> {
 
 /// Wording for a counter without its own: `advisories` 812 reads
 /// `812 advisories`, `history_truncated` true reads `history truncated`.
+/// Zero counts are left out: the line names what happened (the JSON stats
+/// keep every counter).
 fn generic_part(key: &str, value: &Value) -> Option<String> {
     let label = key.replace('_', " ");
     match value {
         Value::Number(num) => Some(match num.as_u64() {
+            Some(0) => return None,
             Some(count) => format!("{} {label}", group_digits(count)),
             None => format!("{label} {:.1}", num.as_f64().unwrap_or(0.0)),
         }),
@@ -318,6 +321,7 @@ mod tests {
         report.scan.stats.set("packages", 1204);
         report.scan.stats.set("advisories", 812);
         report.scan.stats.set("history_truncated", false);
+        report.scan.stats.set("records_malformed", 0);
         report.scan.stats.set("db_source", "osv.zip");
         assert_eq!(
             line(&report),
