@@ -13,6 +13,7 @@ use crate::allow::Candidate;
 use crate::engine::Engine;
 use crate::finding::{self, Finding, FindingKind, Fingerprint, Location, SecretInfo};
 use crate::rules::{config, ConfigError, Rule, RuleSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use crate::engine::Match;
@@ -189,6 +190,16 @@ impl Scanner {
                 .map(|m| (m.secret_start, m.secret_end)),
         );
         let mut out = Vec::new();
+        // Generic rules overlap by design (`client_secret = "…"` is both an
+        // API key and a password assignment): one finding per secret span,
+        // preferring rules only tagged generic (context-bound, such as a
+        // `.pypirc` password) over `generic-*` catch-alls, then the earlier
+        // rule in the set. When checking a rule's examples it goes first.
+        let rank = |rule: usize| {
+            let catch_all = rules[rule].id.starts_with("generic");
+            (waive != Some(rule), catch_all, rule)
+        };
+        let mut generic_spans: HashMap<(usize, usize), (GenericRank, usize)> = HashMap::new();
         for m in &in_scope {
             let rule = &rules[m.rule];
             if rule.is_generic() && specific.overlaps(m.secret_start, m.secret_end) {
@@ -212,6 +223,17 @@ impl Scanner {
             );
             if self.ignored(&f, ctx) {
                 continue;
+            }
+            if rule.is_generic() {
+                let span = (m.secret_start, m.secret_end);
+                if let Some(&(kept_rank, at)) = generic_spans.get(&span) {
+                    if rank(m.rule) < kept_rank {
+                        out[at] = f;
+                        generic_spans.insert(span, (rank(m.rule), at));
+                    }
+                    continue;
+                }
+                generic_spans.insert(span, (rank(m.rule), out.len()));
             }
             out.push(f);
         }
@@ -328,6 +350,10 @@ impl Scanner {
         }
     }
 }
+
+/// Preference among generic rules reporting one secret span (lowest wins):
+/// (not the rule being checked, is a `generic-*` catch-all, rule index).
+type GenericRank = (bool, bool, usize);
 
 /// Secret spans of specific rules, for the generic-vs-specific dedupe in
 /// O(n log n) (a blob may hold many thousands of matches).

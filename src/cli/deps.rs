@@ -15,10 +15,13 @@ use leakgate::vuln::{check, CheckOptions, FailOn};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Vulnerability-matching flags shared by `deps` and `sbom check`
-/// (`--db`, `--fail-on`, `--unscored-pass`, `--only-fixed`, `--exclude-dev`, `--config`).
+/// Vulnerability-matching flags shared by `deps`, `sbom check` and
+/// `scan --deps` (`--db`, `--fail-on`, `--unscored-pass`, `--only-fixed`,
+/// `--exclude-dev`). The config file flag is separate ([`VulnArgs`]) because
+/// `scan` already has its own `--config`, which then also names the
+/// `[deps]` ignores.
 #[derive(Debug, Clone, Args)]
-pub struct VulnArgs {
+pub struct VulnMatchArgs {
     /// OSV database: a directory of OSV JSON/YAML records or an osv.dev zip
     /// (repeatable; sources are merged). Default: the cache written by
     /// `leakgate db update` ($XDG_CACHE_HOME/leakgate/osv or ~/.cache/leakgate/osv).
@@ -36,6 +39,15 @@ pub struct VulnArgs {
     /// Skip packages only needed for development or tests.
     #[arg(long)]
     pub exclude_dev: bool,
+}
+
+/// Vulnerability flags of `deps` and `sbom check`: the matching flags plus
+/// the config file holding `[[deps.ignore]]` entries.
+#[derive(Debug, Clone, Args)]
+pub struct VulnArgs {
+    /// Matching flags.
+    #[command(flatten)]
+    pub matching: VulnMatchArgs,
     /// Config file with `[[deps.ignore]]` entries (default: `.leakgate.toml` at the target root).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -123,7 +135,8 @@ pub fn collect(
     root: &Path,
     report: &mut Report,
 ) -> anyhow::Result<usize> {
-    let sources = if vuln.db.is_empty() {
+    let matching = &vuln.matching;
+    let sources = if matching.db.is_empty() {
         vec![db::default_dir().ok_or_else(|| {
             anyhow::anyhow!(
                 "no OSV database location: neither XDG_CACHE_HOME nor HOME is set; {}",
@@ -131,7 +144,7 @@ pub fn collect(
             )
         })?]
     } else {
-        vuln.db.clone()
+        matching.db.clone()
     };
     let database = Database::load(&sources)?;
     let ignores = match &vuln.config {
@@ -139,15 +152,15 @@ pub fn collect(
         None => IgnoreList::load(&root.join(".leakgate.toml"), false)?,
     };
     let options = CheckOptions {
-        fail_on: vuln.fail_on,
-        unscored_pass: vuln.unscored_pass,
-        only_fixed: vuln.only_fixed,
-        exclude_dev: vuln.exclude_dev,
+        fail_on: matching.fail_on,
+        unscored_pass: matching.unscored_pass,
+        only_fixed: matching.only_fixed,
+        exclude_dev: matching.exclude_dev,
         ignores,
         today: time::OffsetDateTime::now_utc().date(),
     };
     let result = check(&database, packages, &options);
 
-    add_to_report(report, &database, packages, vuln.exclude_dev, &result);
+    add_to_report(report, &database, packages, matching.exclude_dev, &result);
     Ok(result.failing())
 }

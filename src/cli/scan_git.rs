@@ -62,17 +62,11 @@ impl GitScanArgs {
     }
 }
 
-/// Runs the selected git mode and fills `report` (findings, target, stats,
-/// errors and warnings).
-pub fn collect(
-    args: &GitScanArgs,
-    paths: &[PathBuf],
-    scanner: &Scanner,
-    report: &mut Report,
-) -> anyhow::Result<()> {
+/// The repository a git mode reads, found from the PATH argument (or, for
+/// the default `.`, the way git hooks expect: `GIT_DIR` and friends, then
+/// the current directory upwards). Also returns that PATH.
+pub fn open_repository(paths: &[PathBuf]) -> anyhow::Result<(git2::Repository, Option<PathBuf>)> {
     let path: Option<&Path> = match paths {
-        // `.` is the default PATH: find the repository the way git hooks
-        // expect, honouring GIT_DIR / GIT_INDEX_FILE from the environment.
         [] => None,
         [one] if one.as_os_str() == "." => None,
         [one] if one.as_os_str() == "-" => {
@@ -90,6 +84,29 @@ pub fn collect(
     // process.
     git2::opts::strict_hash_verification(false);
     let repository = repo::open(path)?;
+    Ok((repository, path.map(Path::to_path_buf)))
+}
+
+/// Where a git scan looks for `.leakgate.toml` and `.leakgateignore`: the
+/// root of the repository's work tree, wherever inside it the scan started;
+/// for a bare repository, the PATH given (else the current directory).
+pub fn config_root(repository: &git2::Repository, path: Option<&Path>) -> PathBuf {
+    match repository.workdir() {
+        Some(dir) => dir.to_path_buf(),
+        None => path.map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+    }
+}
+
+/// Runs the selected git mode on `repository` (from [`open_repository`],
+/// with its PATH) and fills `report` (findings, target, stats, errors and
+/// warnings).
+pub fn collect(
+    args: &GitScanArgs,
+    repository: &git2::Repository,
+    path: Option<&Path>,
+    scanner: &Scanner,
+    report: &mut Report,
+) -> anyhow::Result<()> {
     let max_size = scanner.options().max_file_size;
     let progress = Progress::new(!args.no_progress);
     let commit_opts = CommitScanOptions {
@@ -103,18 +120,18 @@ pub fn collect(
             .is_none()
             .then(|| std::env::var_os("GIT_INDEX_FILE").map(PathBuf::from))
             .flatten();
-        let out = staged::scan_staged(&repository, index_file.as_deref(), scanner, max_size)?;
+        let out = staged::scan_staged(repository, index_file.as_deref(), scanner, max_size)?;
         ("staged", String::new(), out)
     } else if let Some(spec) = &args.range {
-        let commits = range::resolve_range(&repository, spec)?;
-        let out = range::scan_commits(&repository, &commits, scanner, commit_opts, &progress)?;
+        let commits = range::resolve_range(repository, spec)?;
+        let out = range::scan_commits(repository, &commits, scanner, commit_opts, &progress)?;
         ("range", spec.clone(), out)
     } else if let Some(rev) = &args.since {
-        let commits = range::resolve_since(&repository, rev)?;
-        let out = range::scan_commits(&repository, &commits, scanner, commit_opts, &progress)?;
+        let commits = range::resolve_since(repository, rev)?;
+        let out = range::scan_commits(repository, &commits, scanner, commit_opts, &progress)?;
         ("since", format!("{rev}..HEAD"), out)
     } else if args.pre_push {
-        let out = pre_push(&repository, scanner, commit_opts, &progress)?;
+        let out = pre_push(repository, scanner, commit_opts, &progress)?;
         ("pre-push", String::new(), out)
     } else {
         let refs = if args.all_refs {
@@ -134,7 +151,7 @@ pub fn collect(
             all_commits: args.all_commits,
             max_size,
         };
-        let out = history::scan_history(&repository, scanner, &opts, &progress)?;
+        let out = history::scan_history(repository, scanner, &opts, &progress)?;
         ("history", revisions, out)
     };
     if report.scan.target.is_empty() {

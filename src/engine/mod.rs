@@ -17,7 +17,9 @@ pub mod window;
 use crate::allow::inline;
 use crate::rules::{Rule, RuleSet};
 use prefilter::Prefilter;
+use rayon::prelude::*;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Longest line text kept with a match, on each side of it (for `regexTarget = "line"`).
 const LINE_CONTEXT: usize = 1 << 10;
@@ -144,6 +146,7 @@ impl Engine {
         for &r in self.prefilter.keywordless() {
             windows[r] = std::iter::once(0..data.len()).collect();
         }
+        self.compile_pending(&windows);
         let mut out = Vec::new();
         for (r, ws) in windows.iter_mut().enumerate() {
             if ws.is_empty() {
@@ -155,6 +158,47 @@ impl Engine {
         out.sort_by_key(|m| (m.start, m.end, m.rule));
         fill_positions(data, &mut out, &self.needs_line);
         out
+    }
+
+    /// Compiles, in parallel, the not-yet-compiled regexes of the rules
+    /// about to run. A pre-commit run is dominated by first-use compilation
+    /// (up to a few milliseconds per rule); doing it one by one under each
+    /// rule's `OnceLock` would leave the other cores idle.
+    fn compile_pending(&self, windows: &[Vec<Range<usize>>]) {
+        let pending: Vec<&Rule> = windows
+            .iter()
+            .zip(&self.rules.rules)
+            .filter(|(ws, r)| !ws.is_empty() && r.regex_source.is_some() && r.regex.get().is_none())
+            .map(|(_, r)| r)
+            .collect();
+        if pending.len() < 2 {
+            return;
+        }
+        if rayon::current_thread_index().is_some() {
+            // Inside a pool (directory and history scans): this worker joins in.
+            pending.par_iter().for_each(|r| {
+                let _ = r.regex();
+            });
+            return;
+        }
+        // On the main thread (pre-commit): the caller works too, so a busy
+        // machine never leaves it blocked waiting for a pool to wake up.
+        let helpers = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(pending.len())
+            .saturating_sub(1);
+        let next = AtomicUsize::new(0);
+        let work = || {
+            while let Some(r) = pending.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let _ = r.regex();
+            }
+        };
+        std::thread::scope(|s| {
+            for _ in 0..helpers {
+                s.spawn(work);
+            }
+            work();
+        });
     }
 
     fn run_rule(&self, r: usize, data: &[u8], windows: &[Range<usize>], out: &mut Vec<Match>) {

@@ -68,8 +68,8 @@ fn is_template(s: &[u8]) -> bool {
     if pair(b'$', b'{')
         || pair(b'{', b'{')
         || pair(b'}', b'}')
-        || pair(b'%', b'(')
         || pair(b'#', b'{')
+        || has_percent_format(s)
     {
         return true;
     }
@@ -84,6 +84,22 @@ fn is_template(s: &[u8]) -> bool {
         (Some(b'$'), _) => ident(&s[1..]),
         _ => false,
     }
+}
+
+/// True when `s` contains a whole Python `%(name)s`-style reference: `%(`,
+/// an identifier, `)` and a conversion letter. A bare `%(` is common in
+/// random keys (Django's `django-insecure-…` keys draw from punctuation).
+fn has_percent_format(s: &[u8]) -> bool {
+    memchr::memmem::find_iter(s, b"%(").any(|i| {
+        let rest = &s[i + 2..];
+        let name = rest
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        name > 0
+            && rest.get(name) == Some(&b')')
+            && rest.get(name + 1).is_some_and(u8::is_ascii_alphabetic)
+    })
 }
 
 /// Values made mostly of one repeated character or of ascending sequences
@@ -143,6 +159,7 @@ mod tests {
             "00000000-0000-0000-0000-000000000000",
             "$DB_PASSWORD",
             "%(password)s",
+            "db-%(db_pass)s-x",
             "%API_KEY%",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
@@ -157,6 +174,8 @@ mod tests {
             "sk_live_4eC39HqLyjWDarjtT1zdp7dc", // leakgate:allow (fake)
             "S3cr3tP@ssw0rd!2024",
             "$2a$10$N9qo8uLOickgx2ZMRZoMye",
+            "django-insecure-k9#x%(^w3v!2zq8@r7m_t5y$e1b0n4c6",
+            "a%(b%(%(Zq9x7",
         ] {
             assert!(!is_placeholder(s.as_bytes()), "{s}");
         }

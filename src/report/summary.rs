@@ -20,9 +20,13 @@ pub(super) const SEVERITY_ORDER: [Severity; 6] = [
     Severity::Unknown,
 ];
 
-/// Stats keys rendered by [`stats_parts`] with their own wording; every other
-/// key is printed generically after them.
-const KNOWN_KEYS: [&str; 9] = [
+/// Stats keys rendered by [`stats_parts`] with their own wording, or hidden
+/// from the line (`mode`, `revisions`: the command line already says them;
+/// they stay in the JSON stats); every other key is printed generically.
+const KNOWN_KEYS: [&str; 12] = [
+    "mode",
+    "revisions",
+    "mb_per_s",
     "files_scanned",
     "commits",
     "blobs",
@@ -102,7 +106,7 @@ pub(super) fn stats_parts(report: &Report) -> Vec<String> {
     // A git scan counts commits and blobs instead of files; any other secrets
     // scan states its file count, zero included.
     let git_scan = has("commits") || has("blobs");
-    if has("files_scanned") || (is_secrets_scan(report) && !git_scan) {
+    if (has("files_scanned") || is_secrets_scan(report)) && !git_scan {
         parts.push(format!(
             "{} scanned",
             plural(n("files_scanned"), "file", "files")
@@ -116,6 +120,9 @@ pub(super) fn stats_parts(report: &Report) -> Vec<String> {
     }
     if has("bytes_scanned") {
         parts.push(bytes(n("bytes_scanned")));
+    }
+    if let Some(rate) = stats.0.get("mb_per_s").and_then(Value::as_f64) {
+        parts.push(throughput(rate));
     }
     let binary = n("files_skipped_binary");
     let large = n("files_skipped_size");
@@ -156,10 +163,13 @@ pub(super) fn stats_parts(report: &Report) -> Vec<String> {
 
 /// Wording for a counter without its own: `advisories` 812 reads
 /// `812 advisories`, `history_truncated` true reads `history truncated`.
+/// Zero counts are left out: the line names what happened (the JSON stats
+/// keep every counter).
 fn generic_part(key: &str, value: &Value) -> Option<String> {
     let label = key.replace('_', " ");
     match value {
         Value::Number(num) => Some(match num.as_u64() {
+            Some(0) => return None,
             Some(count) => format!("{} {label}", group_digits(count)),
             None => format!("{label} {:.1}", num.as_f64().unwrap_or(0.0)),
         }),
@@ -201,6 +211,15 @@ pub(super) fn bytes(n: u64) -> String {
         unit += 1;
     }
     format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Throughput in decimal megabytes per second: `164 MB/s`, `2.5 MB/s`.
+pub(super) fn throughput(mb_per_s: f64) -> String {
+    if mb_per_s < 10.0 {
+        format!("{mb_per_s:.1} MB/s")
+    } else {
+        format!("{} MB/s", group_digits(mb_per_s.round() as u64))
+    }
 }
 
 /// Wall time: `0.31 s`, `12.4 s`, `3 min 05 s`.
@@ -265,12 +284,44 @@ mod tests {
     }
 
     #[test]
+    fn history_scan_reads_well_and_hides_mode_and_revisions() {
+        let mut report = Report::new("secrets", ".");
+        report.scan.stats.set("mode", "history");
+        report.scan.stats.set("revisions", "HEAD");
+        report.scan.stats.set("commits", 3000);
+        report.scan.stats.set("blobs", 58_600);
+        report.scan.stats.set("files_scanned", 58_600);
+        report.scan.stats.set("bytes_scanned", 1_395_864_371);
+        report.scan.stats.set("mb_per_s", 164.3);
+        report.scan.duration_ms = 8_140;
+        assert_eq!(
+            line(&report),
+            "No secrets found · 3,000 commits · 58,600 blobs · 1.3 GiB · 164 MB/s · 8.14 s"
+        );
+    }
+
+    #[test]
+    fn staged_scan_hides_its_mode() {
+        let mut report = Report::new("secrets", ".");
+        report.scan.stats.set("mode", "staged");
+        report.scan.stats.set("files_scanned", 3);
+        report.scan.stats.set("bytes_scanned", 270);
+        report.scan.stats.set("mb_per_s", 2.46);
+        report.scan.duration_ms = 12;
+        assert_eq!(
+            line(&report),
+            "No secrets found · 3 files scanned · 270 B · 2.5 MB/s · 0.01 s"
+        );
+    }
+
+    #[test]
     fn deps_scan_lists_inventory_and_unknown_counters() {
         let mut report = Report::new("deps", ".");
         report.scan.stats.set("lockfiles", 2);
         report.scan.stats.set("packages", 1204);
         report.scan.stats.set("advisories", 812);
         report.scan.stats.set("history_truncated", false);
+        report.scan.stats.set("records_malformed", 0);
         report.scan.stats.set("db_source", "osv.zip");
         assert_eq!(
             line(&report),

@@ -128,6 +128,47 @@ fn specific_beats_generic_on_the_same_secret() {
 }
 
 #[test]
+fn one_finding_per_secret_span_among_generic_rules() {
+    let config = r#"
+[[rules]]
+id = "generic-api-key"
+regex = '''(?:key|secret)\s*=\s*"([^"]{8,})"'''
+keywords = ["secret"]
+
+[[rules]]
+id = "generic-password"
+regex = '''(?:secret|password)\s*=\s*"([^"]{8,})"'''
+keywords = ["secret", "password"]
+
+[[rules]]
+id = "pypirc-like"
+tags = ["generic"]
+regex = '''(?m)^\[pypi\]\s*\npassword\s*=\s*"([^"]{8,})"'''
+keywords = ["[pypi]"]
+
+[[rules]]
+id = "generic-quoted"
+regex = '''secret\s*=\s*("[^"]{8,}")'''
+keywords = ["secret"]
+"#;
+    let origin = Origin {
+        path: "generic.toml".into(),
+        dir: None,
+    };
+    let s =
+        Scanner::from_rules(parse_str(config, &origin).unwrap(), ScanOptions::default()).unwrap();
+    // The first two report the same span: the earlier rule in the set wins.
+    // The third one's secret includes the quotes, a different span.
+    assert_eq!(
+        ids(&s, r#"client_secret = "Q8w7E6r5T4y3""#, "a"),
+        vec!["generic-api-key", "generic-quoted"]
+    );
+    // A rule merely tagged generic beats the `generic-*` catch-alls.
+    let pypirc = "[pypi]\npassword = \"Q8w7E6r5T4y3\"\n";
+    assert_eq!(ids(&s, pypirc, "a"), vec!["pypirc-like"]);
+}
+
+#[test]
 fn rule_path_constraints_and_path_only_rules() {
     let s = scanner(ScanOptions::default());
     assert_eq!(ids(&s, "scp_q8w7e6r5t4", "app/.env"), vec!["scoped"]);
