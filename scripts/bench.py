@@ -10,7 +10,8 @@ each scenario several times and prints medians as a Markdown table:
   staged     `leakgate scan --staged`, 3 staged files in a 50,000-file repo
              with 2,000 commits (process start included)
 
-Peak RSS comes from getrusage of each child; MB/s uses the bytes the scan
+Wall times are medians of unwrapped runs; peak RSS comes from one more run
+under /usr/bin/time; MB/s uses the bytes the scan
 itself reports (stats.bytes_scanned). Planted secrets in the history repo are
 checked too, so a fast but blind run cannot pass unnoticed.
 
@@ -20,11 +21,11 @@ Usage: scripts/bench.py [--runs N] [--only worktree,history,staged]
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -32,17 +33,26 @@ BIN = os.path.join(ROOT, "target", "release", "leakgate")
 WORK = os.environ.get("BENCH_DIR", "/tmp/leakgate-bench")
 
 
-def run(cmd, cwd=None):
-    """Runs cmd, returns (wall seconds, peak RSS MiB, stdout)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    wall = time.perf_counter() - t0
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def run(cmd, cwd=None, rss=False):
+    """Runs cmd, returns (wall seconds, peak RSS MiB or 0, stdout). Wall time is
+    taken without any wrapper; with rss=True the run goes under /usr/bin/time
+    to read its peak RSS (and its wall time includes that wrapper's exec)."""
+    with tempfile.NamedTemporaryFile("r") as rss_file:
+        timed = (["/usr/bin/time", "-f", "%M", "-o", rss_file.name] if rss else []) + cmd
+        t0 = time.perf_counter()
+        p = subprocess.run(timed, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wall = time.perf_counter() - t0
+        rss_kib = int(rss_file.read().strip().splitlines()[-1]) if rss else 0
     if p.returncode not in (0, 1):
         sys.exit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr.decode(errors='replace')}")
-    # ru_maxrss of children is a running maximum: only a growth is attributable to this run.
-    return wall, max(rss, before) / 1024.0, p.stdout
+    return wall, rss_kib / 1024.0, p.stdout
+
+
+def runs(cmd, n, cwd=None):
+    """n timed runs plus one under /usr/bin/time: (median wall, peak RSS MiB, last stdout)."""
+    rows = [run(cmd, cwd) for _ in range(n)]
+    _, rss, out = run(cmd, cwd, rss=True)
+    return statistics.median(r[0] for r in rows), rss, out
 
 
 def registry_src():
@@ -70,39 +80,36 @@ def scan_stats(stdout):
     return doc["scan"]["stats"], doc["findings"]
 
 
-def bench_worktree(runs):
+def bench_worktree(runs_n):
     src = registry_src()
-    rows = [run([BIN, "scan", src, "--format", "json"]) for _ in range(runs)]
-    stats, _ = scan_stats(rows[-1][2])
-    wall = statistics.median(r[0] for r in rows)
+    wall, rss, out = runs([BIN, "scan", src, "--format", "json"], runs_n)
+    stats, _ = scan_stats(out)
     mib = stats.get("bytes_scanned", 0) / (1 << 20)
-    return ("work tree (%d files, %.0f MiB)" % (stats.get("files_scanned", 0), mib), wall, max(r[1] for r in rows), mib / wall)
+    return ("work tree (%d files, %.0f MiB)" % (stats.get("files_scanned", 0), mib), wall, rss, mib / wall)
 
 
-def bench_history(runs, hist):
-    rows = [run([BIN, "scan", "--history", hist, "--format", "json", "--no-progress"]) for _ in range(runs)]
-    stats, findings = scan_stats(rows[-1][2])
+def bench_history(runs_n, hist):
+    wall, rss, out = runs([BIN, "scan", "--history", hist, "--format", "json", "--no-progress"], runs_n)
+    stats, findings = scan_stats(out)
     with open(hist + ".truth.json") as fh:
         truth = json.load(fh)
     found = {(f["location"]["path"]) for f in findings if f.get("kind") == "secret"}
     hit = sum(1 for t in truth if t["path"] in found)
-    wall = statistics.median(r[0] for r in rows)
     mib = stats.get("bytes_scanned", 0) / (1 << 20)
     label = "history (%s commits, %s blobs, %.0f MiB; planted secrets found %d/%d)" % (
         stats.get("commits"), stats.get("blobs"), mib, hit, len(truth))
-    return (label, wall, max(r[1] for r in rows), mib / wall)
+    return (label, wall, rss, mib / wall)
 
 
-def bench_staged(runs, flat):
+def bench_staged(runs_n, flat):
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=flat, check=True)
     for i, name in enumerate(["pkg001/mod003/file01150.rs", "pkg020/mod000/file20000.rs", "pkg049/mod019/file49999.rs"]):
         with open(os.path.join(flat, name), "a") as fh:
             fh.write('const K%d: &str = "staged change %d";\n' % (i, i))
         subprocess.run(["git", "add", name], cwd=flat, check=True)
-    rows = [run([BIN, "scan", "--staged"], cwd=flat) for _ in range(runs)]
+    wall, rss, _ = runs([BIN, "scan", "--staged"], runs_n, cwd=flat)
     subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=flat, check=True)
-    wall = statistics.median(r[0] for r in rows)
-    return ("pre-commit, 3 staged files, 50k-file repo", wall, max(r[1] for r in rows), None)
+    return ("pre-commit, 3 staged files, 50k-file repo", wall, rss, None)
 
 
 def main():
