@@ -235,6 +235,25 @@ impl Fingerprint {
     }
 }
 
+/// Formats the first 16 bytes of a content hash as a UUID with the given
+/// version nibble (5 for name-based, 8 for custom) and the RFC 9562 variant
+/// bits: the stable, content-derived ids of SBOM serial numbers and GitLab
+/// report entries.
+pub fn content_uuid(digest: &[u8; 16], version: u8) -> String {
+    let mut b = *digest;
+    b[6] = (b[6] & 0x0f) | (version << 4);
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
 /// Redacts a secret for display: the first four characters (fewer for short
 /// secrets, none below 8) followed by `…`. Never reveals more than a third of
 /// the secret, and never its end (where checksums live).
@@ -270,6 +289,16 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert_ne!(a, Fingerprint::secret("github-pat", "src/b.rs", b"ghp_x"));
         assert_ne!(a, Fingerprint::secret("github-pa", "tsrc/a.rs", b"ghp_x"));
+    }
+
+    #[test]
+    fn content_uuids_carry_version_and_variant() {
+        let u = content_uuid(&[0xff; 16], 5);
+        assert_eq!(u, "ffffffff-ffff-5fff-bfff-ffffffffffff");
+        assert_eq!(
+            content_uuid(&[0; 16], 8),
+            "00000000-0000-8000-8000-000000000000"
+        );
     }
 
     #[test]

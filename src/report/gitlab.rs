@@ -376,17 +376,7 @@ fn uuid(kind: ReportType, f: &Finding) -> String {
     }
     let mut b = [0u8; 16];
     b.copy_from_slice(&h.finalize()[..16]);
-    b[6] = (b[6] & 0x0f) | 0x80;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    crate::finding::content_uuid(&b, 8)
 }
 
 /// At most `max` characters (the schema counts characters, not bytes).
