@@ -109,8 +109,8 @@ fn staged_repo(files: usize) -> tempfile::TempDir {
         let rel = format!("d{:03}/f{:05}.txt", i % 500, i);
         let mut data = text(i as u64, 300);
         if n == 0 {
+            // A fake token, planted on purpose. pragma: allowlist nextline secret
             data.extend_from_slice(b"token = \"ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1x0001Y\"\n");
-        // leakgate:allow
         } else {
             data.extend_from_slice(b"extra = 1\n");
         }
@@ -151,8 +151,8 @@ fn history_repo(commits: usize) -> (tempfile::TempDir, u64) {
             let file = (c * 7 + k * 13) % 200;
             let mut data = text((c * 1000 + k) as u64, 8 * 1024);
             if c % 97 == 0 && k == 0 {
+                // A fake token, planted on purpose. pragma: allowlist nextline secret
                 data.extend_from_slice(b"token = \"ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1x0002Y\"\n");
-                // leakgate:allow
             }
             bytes += data.len() as u64;
             let mut e = entry(&format!("src/m{:02}/file{file:03}.conf", file % 20));
