@@ -29,6 +29,8 @@ const RULE_KEYS: &[&str] = &[
     "negativeExamples",
     "allowlist",
     "allowlists",
+    "references",
+    "provider",
 ];
 /// Keys an allowlist table may hold.
 const ALLOWLIST_KEYS: &[&str] = &[
@@ -143,7 +145,7 @@ fn file_rules(
             "    BuiltinRule {{ origin: {origin:?}, line: {line}, id: {id:?}, description: {:?}, \
              regex: {:?}, secret_group: {secret_group:?}, entropy: {entropy:?}, keywords: &{:?}, \
              path: {:?}, tags: &{:?}, severity: {:?}, help: {:?}, examples: &{:?}, \
-             negative_examples: &{:?}, allowlists: &[{allowlists}] }},",
+             negative_examples: &{:?}, references: &{:?}, provider: {:?}, allowlists: &[{allowlists}] }},",
             field("description")?,
             field("regex")?,
             list("keywords")?,
@@ -153,6 +155,8 @@ fn file_rules(
             field("help")?,
             list("examples")?,
             list("negativeExamples")?,
+            list("references")?,
+            field("provider")?,
         );
     }
     for a in allowlist_tables(table, origin)? {

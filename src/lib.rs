@@ -12,6 +12,7 @@
 
 pub mod allow;
 pub mod engine;
+pub mod escape;
 pub mod finding;
 pub mod git;
 pub mod hook;

@@ -12,6 +12,7 @@
 pub mod entropy;
 pub mod placeholder;
 pub mod prefilter;
+pub mod verify;
 pub mod window;
 
 use crate::allow::inline;
@@ -221,7 +222,7 @@ impl Engine {
                     continue;
                 };
                 let bytes = secret.as_bytes();
-                if let Some(m) = self.accept(rule, bytes) {
+                if let Some(m) = verify::accept(rule, bytes) {
                     let (start, end) = (w.start + whole.start(), w.start + whole.end());
                     out.push(Match {
                         rule: r,
@@ -241,25 +242,6 @@ impl Engine {
                 }
             }
         }
-    }
-
-    /// Entropy and placeholder checks; returns the entropy when the secret passes.
-    fn accept(&self, rule: &Rule, secret: &[u8]) -> Option<f64> {
-        let e = entropy::shannon(secret);
-        if let Some(t) = rule.entropy {
-            if e <= t {
-                return None;
-            }
-            // gitleaks convention: a generic rule's secret must contain a
-            // digit, which its regexes cannot require without lookahead.
-            if rule.is_generic() && !secret.iter().any(u8::is_ascii_digit) {
-                return None;
-            }
-        }
-        if placeholder::is_placeholder(secret) {
-            return None;
-        }
-        Some(e)
     }
 }
 

@@ -28,6 +28,10 @@ pub(crate) struct BuiltinRule {
     pub(crate) help: Option<&'static str>,
     pub(crate) examples: &'static [&'static str],
     pub(crate) negative_examples: &'static [&'static str],
+    /// Provider documentation the rule was written from.
+    pub(crate) references: &'static [&'static str],
+    /// The provider (company or product) whose credential the rule finds.
+    pub(crate) provider: Option<&'static str>,
     pub(crate) allowlists: &'static [BuiltinAllowlist],
 }
 
@@ -85,6 +89,8 @@ impl BuiltinRule {
             help: self.help.map(str::to_string),
             examples: strings(self.examples),
             negative_examples: strings(self.negative_examples),
+            references: strings(self.references),
+            provider: self.provider.map(str::to_string),
             allowlists: self.allowlists.iter().map(BuiltinAllowlist::raw).collect(),
         }
     }

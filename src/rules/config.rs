@@ -76,6 +76,10 @@ struct RawRule {
     #[serde(default)]
     negative_examples: Vec<String>,
     #[serde(default)]
+    references: Vec<String>,
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
     allowlist: Option<RawAllowlist>,
     #[serde(default)]
     allowlists: Vec<RawAllowlist>,
@@ -97,6 +101,8 @@ pub(crate) struct RuleParts {
     pub(crate) help: Option<String>,
     pub(crate) examples: Vec<String>,
     pub(crate) negative_examples: Vec<String>,
+    pub(crate) references: Vec<String>,
+    pub(crate) provider: Option<String>,
     pub(crate) allowlists: Vec<RawAllowlist>,
 }
 
@@ -292,6 +298,14 @@ fn merge(base: &mut Rule, over: Rule) {
     }
     base.examples.extend(over.examples);
     base.negative_examples.extend(over.negative_examples);
+    for r in over.references {
+        if !base.references.contains(&r) {
+            base.references.push(r);
+        }
+    }
+    if over.provider.is_some() {
+        base.provider = over.provider;
+    }
     base.allowlists.extend(over.allowlists);
     base.origin = over.origin;
 }
@@ -322,6 +336,8 @@ fn convert(
             help: r.help,
             examples: r.examples,
             negative_examples: r.negative_examples,
+            references: r.references,
+            provider: r.provider,
             allowlists: r.allowlist.into_iter().chain(r.allowlists).collect(),
         };
         if out.iter().any(|o| o.id == parts.id) {
@@ -411,6 +427,8 @@ pub(crate) fn build_rule(
     rule.help = r.help.unwrap_or_default();
     rule.examples = r.examples;
     rule.negative_examples = r.negative_examples;
+    rule.references = r.references;
+    rule.provider = r.provider;
     rule.allowlists = allowlists;
     rule.origin = path.display().to_string();
     if validate {

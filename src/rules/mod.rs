@@ -62,6 +62,11 @@ pub struct Rule {
     pub examples: Vec<String>,
     /// Inputs the rule must not report.
     pub negative_examples: Vec<String>,
+    /// Provider documentation of the key format the rule was written from.
+    pub references: Vec<String>,
+    /// The provider (company or product) whose credential this is, when the
+    /// rule is specific to one.
+    pub provider: Option<String>,
     /// Rule-specific allowlists.
     pub allowlists: Vec<Allowlist>,
     /// Where the rule was defined (file name), for error messages.
@@ -88,6 +93,8 @@ impl Rule {
             help: String::new(),
             examples: Vec::new(),
             negative_examples: Vec::new(),
+            references: Vec::new(),
+            provider: None,
             allowlists: Vec::new(),
             origin: String::new(),
             severity_set: false,
@@ -199,6 +206,8 @@ impl Clone for Rule {
             help: self.help.clone(),
             examples: self.examples.clone(),
             negative_examples: self.negative_examples.clone(),
+            references: self.references.clone(),
+            provider: self.provider.clone(),
             allowlists: self.allowlists.clone(),
             origin: self.origin.clone(),
             severity_set: self.severity_set,
