@@ -31,6 +31,8 @@ const RULE_KEYS: &[&str] = &[
     "allowlists",
     "references",
     "provider",
+    "checksum",
+    "confidence",
 ];
 /// Keys an allowlist table may hold.
 const ALLOWLIST_KEYS: &[&str] = &[
@@ -145,7 +147,8 @@ fn file_rules(
             "    BuiltinRule {{ origin: {origin:?}, line: {line}, id: {id:?}, description: {:?}, \
              regex: {:?}, secret_group: {secret_group:?}, entropy: {entropy:?}, keywords: &{:?}, \
              path: {:?}, tags: &{:?}, severity: {:?}, help: {:?}, examples: &{:?}, \
-             negative_examples: &{:?}, references: &{:?}, provider: {:?}, allowlists: &[{allowlists}] }},",
+             negative_examples: &{:?}, references: &{:?}, provider: {:?}, checksum: {:?}, \
+             confidence: {:?}, allowlists: &[{allowlists}] }},",
             field("description")?,
             field("regex")?,
             list("keywords")?,
@@ -157,6 +160,8 @@ fn file_rules(
             list("negativeExamples")?,
             list("references")?,
             field("provider")?,
+            field("checksum")?,
+            field("confidence")?,
         );
     }
     for a in allowlist_tables(table, origin)? {

@@ -112,6 +112,10 @@ pub struct SecretInfo {
     pub redacted: String,
     /// Shannon entropy of the secret, bits per byte.
     pub entropy: f64,
+    /// How sure the finding is (`high`: valid checksum; `medium`: distinctive
+    /// format; `low`: context-keyed or generic). `None` for path-only rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<crate::rules::Confidence>,
     /// The secret in clear: only with `--no-redact`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,

@@ -218,9 +218,12 @@ impl Scanner {
             if self.allowed(rule, &cand) {
                 continue;
             }
-            let f = self.finding(
+            let mut f = self.finding(
                 rule, ctx, m.line, m.end_line, m.column, &m.secret, m.entropy,
             );
+            if let Some(s) = f.secret.as_mut() {
+                s.confidence = Some(m.confidence);
+            }
             if self.ignored(&f, ctx) {
                 continue;
             }
@@ -343,6 +346,7 @@ impl Scanner {
             secret: Some(SecretInfo {
                 redacted: finding::redact(&text),
                 entropy: (entropy * 1000.0).round() / 1000.0,
+                confidence: None,
                 value: (!self.opts.redact).then(|| text.into_owned()),
             }),
             vulnerability: None,

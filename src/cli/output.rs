@@ -127,6 +127,7 @@ mod tests {
                 ..Location::default()
             },
             secret: Some(SecretInfo {
+                confidence: None,
                 redacted: "ghp_…".into(),
                 entropy: 4.2,
                 value: None,

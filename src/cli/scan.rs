@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use leakgate::inventory::{InventoryError, Package};
 use leakgate::report::Report;
+use leakgate::rules::Confidence;
 use leakgate::scanner::{ScanOptions, Scanner};
 use leakgate::source::{self, fs::normalize, ScanResult};
 use std::path::{Path, PathBuf};
@@ -41,6 +42,10 @@ pub struct ScanArgs {
     /// Exit 2 when some input could not be read.
     #[arg(long)]
     pub strict: bool,
+    /// Report only secrets at least this sure: high (valid checksum),
+    /// medium (distinctive format) or low (context-keyed or generic; all).
+    #[arg(long, value_name = "LEVEL", value_parser = parse_confidence, default_value = "low")]
+    pub min_confidence: Confidence,
     /// After the secrets, check the lockfiles under PATH for known-vulnerable
     /// dependencies (OSV): one report and one exit code for both. Directory
     /// scans only. `--config` also supplies the `[[deps.ignore]]` entries.
@@ -113,6 +118,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         report.scan.errors.extend(res.errors);
     }
     super::baseline::apply(&args.baseline, &scanner, &mut report)?;
+    report.findings.retain(|f| {
+        f.secret
+            .as_ref()
+            .and_then(|s| s.confidence)
+            .is_none_or(|c| c >= args.min_confidence)
+    });
     let mut failing = report.findings.len();
     if args.deps {
         failing += check_deps(&args, &target, &mut report)?;
@@ -157,6 +168,11 @@ fn check_deps(args: &ScanArgs, target: &str, report: &mut Report) -> anyhow::Res
         config: args.config.clone(),
     };
     super::deps::collect(&packages, &vuln, &inventory.root, report)
+}
+
+/// `--min-confidence` values.
+fn parse_confidence(s: &str) -> Result<Confidence, String> {
+    Confidence::parse(s).ok_or_else(|| format!("`{s}` is not high, medium or low"))
 }
 
 /// Scans files, directories and `-` (stdin, at most once).

@@ -9,6 +9,7 @@
 //! need (secret, spans, the line text) so they can become findings without
 //! the blob bytes, for any path or commit the blob appears under.
 
+pub mod checksum;
 pub mod entropy;
 pub mod placeholder;
 pub mod prefilter;
@@ -45,6 +46,8 @@ pub struct Match {
     pub secret: Vec<u8>,
     /// Shannon entropy of the secret.
     pub entropy: f64,
+    /// How sure the match is (see `verify`).
+    pub confidence: crate::rules::Confidence,
     /// True when an inline marker (`leakgate:allow`, `gitleaks:allow`,
     /// `pragma: allowlist secret`, or `pragma: allowlist nextline secret` on
     /// the line above) allows this match.
@@ -232,7 +235,8 @@ impl Engine {
                         end_line: 0,
                         column: 0,
                         secret: bytes.to_vec(),
-                        entropy: m,
+                        entropy: m.entropy,
+                        confidence: m.confidence,
                         inline_allowed: false,
                         secret_start: w.start + secret.start(),
                         secret_end: w.start + secret.end(),

@@ -1,7 +1,15 @@
 //! Global false-positive filter: candidate secrets that are obviously not
 //! real credentials (documentation placeholders, template variables, runs of
-//! one character, keyboard sequences). Applied to every rule's secret, so
-//! rule authors need not repeat these exclusions in each regex.
+//! one character, keyboard sequences), so rule authors need not repeat these
+//! exclusions in each regex.
+//!
+//! Two strengths (the policy is applied in [`super::verify`]):
+//! [`has_doc_marker`] finds only explicit documentation markers (`EXAMPLE`,
+//! `xxxx`, `your-token-here`, `${VAR}`, `<…>`, `***`) and is all a
+//! distinctive provider format gets: a token with the right prefix, length
+//! and alphabet is reported even when its body happens to look sequential.
+//! [`is_placeholder`] adds the low-variety heuristic, for context-keyed and
+//! generic rules, whose values have no format of their own.
 
 use aho_corasick::AhoCorasick;
 use std::sync::LazyLock;
@@ -9,7 +17,7 @@ use std::sync::LazyLock;
 /// Words that mark a value as a placeholder wherever they appear (lower case).
 const PLACEHOLDER_WORDS: &[&str] = &[
     "example",
-    "xxxxx",
+    "xxxx",
     "changeme",
     "change_me",
     "change-me",
@@ -36,7 +44,7 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "redacted",
     "insert_",
     "insert-",
-    "********",
+    "***",
 ];
 
 /// One automaton over all placeholder words, built once per process: this
@@ -49,15 +57,18 @@ static WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
         .ok()
 });
 
-/// True when `secret` is an obvious placeholder rather than a credential.
+/// True when `secret` is an obvious placeholder rather than a credential:
+/// a documentation marker, or a value made mostly of repeated or ascending
+/// runs.
 pub fn is_placeholder(secret: &[u8]) -> bool {
-    if is_template(secret) {
-        return true;
-    }
-    if WORDS.as_ref().is_some_and(|ac| ac.is_match(secret)) {
-        return true;
-    }
-    is_low_variety(secret)
+    has_doc_marker(secret) || is_low_variety(secret)
+}
+
+/// True when `secret` carries an explicit documentation marker: a template
+/// or variable reference, or a placeholder word (`EXAMPLE`, `xxxx`,
+/// `your_token`, `_here`, `changeme`, `***`, ...).
+pub fn has_doc_marker(secret: &[u8]) -> bool {
+    is_template(secret) || WORDS.as_ref().is_some_and(|ac| ac.is_match(secret))
 }
 
 /// Template and variable references: `${VAR}`, `{{ var }}`, `<your-token>`,
@@ -163,6 +174,18 @@ mod tests {
             "%API_KEY%",
         ] {
             assert!(is_placeholder(p.as_bytes()), "{p}");
+        }
+    }
+
+    #[test]
+    fn doc_markers_only() {
+        for p in ["AKIAIOSFODNN7EXAMPLE", "ghp_xxxxAb12", "tok_***", "${T}", "<token>"] {
+            assert!(has_doc_marker(p.as_bytes()), "{p}");
+        }
+        // Sequential bodies are placeholders for generic rules only.
+        for s in ["abcdef123456", "sk_live_0123456789abcdefghij"] {
+            assert!(!has_doc_marker(s.as_bytes()), "{s}");
+            assert!(is_placeholder(s.as_bytes()), "{s}");
         }
     }
 

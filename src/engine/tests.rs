@@ -90,7 +90,7 @@ fn generic_rules_need_a_digit_when_entropy_is_set() {
 
 #[test]
 fn placeholders_are_dropped() {
-    let e = engine(vec![rule("r", r#"token = "([^"]+)""#, &["token"])]);
+    let e = engine(vec![rule("generic-r", r#"token = "([^"]+)""#, &["token"])]);
     for p in [
         "${TOKEN}",
         "xxxxxxxxxxxx",

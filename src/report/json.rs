@@ -43,6 +43,7 @@ mod tests {
                 ..Location::default()
             },
             secret: Some(SecretInfo {
+                confidence: None,
                 redacted: "ghp_…".into(),
                 entropy: 4.5,
                 value: None,

@@ -250,6 +250,7 @@ mod tests {
                 ..Location::default()
             },
             secret: Some(SecretInfo {
+                confidence: None,
                 redacted: "ghp_…".into(),
                 entropy: 4.7,
                 value: None,

@@ -32,6 +32,10 @@ pub(crate) struct BuiltinRule {
     pub(crate) references: &'static [&'static str],
     /// The provider (company or product) whose credential the rule finds.
     pub(crate) provider: Option<&'static str>,
+    /// Checksum scheme name (`crc32-base62`).
+    pub(crate) checksum: Option<&'static str>,
+    /// Confidence written in the rule.
+    pub(crate) confidence: Option<&'static str>,
     pub(crate) allowlists: &'static [BuiltinAllowlist],
 }
 
@@ -91,6 +95,8 @@ impl BuiltinRule {
             negative_examples: strings(self.negative_examples),
             references: strings(self.references),
             provider: self.provider.map(str::to_string),
+            checksum: self.checksum.map(str::to_string),
+            confidence: self.confidence.map(str::to_string),
             allowlists: self.allowlists.iter().map(BuiltinAllowlist::raw).collect(),
         }
     }

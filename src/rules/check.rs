@@ -133,7 +133,7 @@ mod tests {
         good.examples = vec!["x = tok_a8f3k2m9q7z1".into()];
         good.negative_examples = vec!["x = tok_short".into()];
         let mut missed = rule("miss", r"\bmis_([a-z0-9]{12})\b", &["mis_"]);
-        missed.examples = vec!["mis_aaaaaaaaaaaa".into()];
+        missed.examples = vec!["mis_xxxxxxxxxxxx".into()];
         let mut fp = rule("fp", r"\bfp_([a-z0-9]{4,})\b", &["fp_"]);
         fp.negative_examples = vec!["fp_k3j9x2".into()];
         let bad = rule("bad", r"(", &["b"]);

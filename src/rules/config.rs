@@ -15,7 +15,9 @@
 //! rules at all (only allowlists) keeps the built-in rules.
 
 use super::error::line_of;
-use super::{ConfigError, Rule, RuleSet};
+use super::{Confidence, ConfigError, Rule, RuleSet, RuleSource};
+use super::memory::{Budget, REGEX_MEMORY_BUDGET};
+use crate::engine::checksum::Checksum;
 use crate::allow::{Allowlist, Condition, RegexTarget};
 use crate::finding::Severity;
 use serde::Deserialize;
@@ -80,6 +82,10 @@ struct RawRule {
     #[serde(default)]
     provider: Option<String>,
     #[serde(default)]
+    checksum: Option<String>,
+    #[serde(default)]
+    confidence: Option<String>,
+    #[serde(default)]
     allowlist: Option<RawAllowlist>,
     #[serde(default)]
     allowlists: Vec<RawAllowlist>,
@@ -103,6 +109,8 @@ pub(crate) struct RuleParts {
     pub(crate) negative_examples: Vec<String>,
     pub(crate) references: Vec<String>,
     pub(crate) provider: Option<String>,
+    pub(crate) checksum: Option<String>,
+    pub(crate) confidence: Option<String>,
     pub(crate) allowlists: Vec<RawAllowlist>,
 }
 
@@ -267,6 +275,8 @@ fn merge(base: &mut Rule, over: Rule) {
         base.description = over.description;
     }
     if over.regex_source.is_some() {
+        // A new regex makes it the user's rule: gitleaks semantics.
+        base.source = RuleSource::User;
         base.regex_source = over.regex_source;
         base.secret_group = over.secret_group;
         base.regex = std::sync::OnceLock::new();
@@ -306,6 +316,12 @@ fn merge(base: &mut Rule, over: Rule) {
     if over.provider.is_some() {
         base.provider = over.provider;
     }
+    if over.checksum.is_some() {
+        base.checksum = over.checksum;
+    }
+    if over.confidence_set.is_some() {
+        base.confidence_set = over.confidence_set;
+    }
     base.allowlists.extend(over.allowlists);
     base.origin = over.origin;
 }
@@ -321,6 +337,7 @@ fn convert(
     partial: bool,
 ) -> Result<Vec<Rule>, ConfigError> {
     let mut out: Vec<Rule> = Vec::with_capacity(raw.len());
+    let mut budget = Budget::new(REGEX_MEMORY_BUDGET);
     for r in raw {
         let line = line_of(text, r.id.span().start);
         let parts = RuleParts {
@@ -338,6 +355,8 @@ fn convert(
             negative_examples: r.negative_examples,
             references: r.references,
             provider: r.provider,
+            checksum: r.checksum,
+            confidence: r.confidence,
             allowlists: r.allowlist.into_iter().chain(r.allowlists).collect(),
         };
         if out.iter().any(|o| o.id == parts.id) {
@@ -348,7 +367,22 @@ fn convert(
                 reason: "duplicate rule id in the same file".into(),
             });
         }
-        out.push(build_rule(parts, path, line, validate, partial)?);
+        let mut rule = build_rule(parts, path, line, false, partial)?;
+        rule.source = RuleSource::User;
+        if validate {
+            // Charge the rule against the config's total budget before
+            // compiling it for good, so a config of huge rules fails naming
+            // the rule instead of taking gigabytes.
+            let err = |reason: String| ConfigError::Rule {
+                path: path.to_path_buf(),
+                line,
+                rule: rule.id.clone(),
+                reason,
+            };
+            budget.charge(&rule).map_err(err)?;
+            rule.compile_all().map_err(err)?;
+        }
+        out.push(rule);
     }
     Ok(out)
 }
@@ -400,6 +434,20 @@ pub(crate) fn build_rule(
             }
         },
     };
+    let checksum = match r.checksum.as_deref() {
+        None => None,
+        Some(c) => Some(
+            Checksum::parse(c)
+                .ok_or_else(|| err(format!("unknown checksum `{c}` (crc32-base62)")))?,
+        ),
+    };
+    let confidence = match r.confidence.as_deref() {
+        None => None,
+        Some(c) => Some(
+            Confidence::parse(c)
+                .ok_or_else(|| err(format!("unknown confidence `{c}` (high|medium|low)")))?,
+        ),
+    };
     let mut allowlists = Vec::new();
     for a in r.allowlists {
         if !a.target_rules.is_empty() {
@@ -429,6 +477,8 @@ pub(crate) fn build_rule(
     rule.negative_examples = r.negative_examples;
     rule.references = r.references;
     rule.provider = r.provider;
+    rule.checksum = checksum;
+    rule.confidence_set = confidence;
     rule.allowlists = allowlists;
     rule.origin = path.display().to_string();
     if validate {

@@ -15,13 +15,17 @@ pub mod builtin;
 pub mod check;
 pub mod config;
 mod error;
+pub mod memory;
 
 pub use check::{check_examples, ExampleFailure};
 pub use error::ConfigError;
+pub use memory::{check_memory, REGEX_MEMORY_BUDGET};
 
 use crate::allow::Allowlist;
 use crate::finding::Severity;
 use regex::bytes::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::sync::OnceLock;
 
 /// Compiled-size limit for one rule regex. gitleaks' generic rules exceed the
@@ -33,6 +37,57 @@ const DFA_SIZE_LIMIT: usize = 8 << 20;
 /// Default help text for a secret finding.
 pub const DEFAULT_HELP: &str =
     "Revoke or rotate the credential at its provider, then remove it from the code and from git history.";
+
+/// How sure leakgate is that a finding is a live credential. Ordered:
+/// `High > Medium > Low`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Context-keyed or generic rules: a value next to a keyword.
+    Low,
+    /// A distinctive provider format (prefix, length, alphabet).
+    Medium,
+    /// The format carries a checksum and it is valid.
+    High,
+}
+
+impl Confidence {
+    /// The lower-case name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    /// Parses a confidence name (case-insensitive).
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Some(Confidence::Low),
+            "medium" => Some(Confidence::Medium),
+            "high" => Some(Confidence::High),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a rule was written: it decides which of leakgate's own filters apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RuleSource {
+    /// A built-in rule (`rules/*.toml`): leakgate's placeholder policy applies.
+    #[default]
+    Builtin,
+    /// A rule from a user config: gitleaks semantics, only the rule's own
+    /// `entropy`, allowlists and stopwords apply.
+    User,
+}
 
 /// One secret rule.
 #[derive(Debug)]
@@ -71,6 +126,13 @@ pub struct Rule {
     pub allowlists: Vec<Allowlist>,
     /// Where the rule was defined (file name), for error messages.
     pub origin: String,
+    /// Built-in or user rule (set by the loader).
+    pub source: RuleSource,
+    /// The checksum the secret carries, if its format has one.
+    pub checksum: Option<crate::engine::checksum::Checksum>,
+    /// Confidence written in the rule (`confidence = "low"`); the default
+    /// is derived, see [`Rule::confidence`].
+    pub confidence_set: Option<Confidence>,
     /// True when `severity` was written explicitly (an override then replaces it).
     pub(crate) severity_set: bool,
     pub(crate) regex: OnceLock<Result<Regex, String>>,
@@ -97,6 +159,9 @@ impl Rule {
             provider: None,
             allowlists: Vec::new(),
             origin: String::new(),
+            source: RuleSource::Builtin,
+            checksum: None,
+            confidence_set: None,
             severity_set: false,
             regex: OnceLock::new(),
             path: OnceLock::new(),
@@ -109,6 +174,20 @@ impl Rule {
     pub fn is_generic(&self) -> bool {
         self.id.starts_with("generic")
             || self.tags.iter().any(|t| t.eq_ignore_ascii_case("generic"))
+    }
+
+    /// The confidence of a finding of this rule whose checksum (if any) is
+    /// valid: `high` for checksummed formats, the rule's `confidence` key
+    /// when written, `low` for generic rules, `medium` otherwise.
+    pub fn confidence(&self) -> Confidence {
+        if self.checksum.is_some() {
+            return Confidence::High;
+        }
+        match self.confidence_set {
+            Some(c) => c,
+            None if self.is_generic() => Confidence::Low,
+            None => Confidence::Medium,
+        }
     }
 
     /// True when the rule only looks at file paths (no content regex).
@@ -210,6 +289,9 @@ impl Clone for Rule {
             provider: self.provider.clone(),
             allowlists: self.allowlists.clone(),
             origin: self.origin.clone(),
+            source: self.source,
+            checksum: self.checksum,
+            confidence_set: self.confidence_set,
             severity_set: self.severity_set,
             // Compiled forms are caches: a clone recompiles on demand.
             regex: OnceLock::new(),
