@@ -11,7 +11,7 @@
 //! Schemes, from the providers' own descriptions:
 //! - `crc32-base62`: GitHub's `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` tokens (GitHub
 //!   blog, "Behind GitHub's new authentication token formats", 2021) and npm's
-//!   `npm_` access tokens (npm changelog, "npm has a new access token
+//!   `npm_` access tokens (GitHub blog, "Announcing npm's new access token
 //!   format", same design): `prefix_` + 30 random base62 characters + the
 //!   CRC-32 (IEEE) of those 30 characters, base62-encoded
 //!   (`0-9A-Za-z`), left-padded with `0` to 6 characters.
