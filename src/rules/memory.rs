@@ -136,6 +136,15 @@ mod tests {
     }
 
     #[test]
+    fn the_builtin_rules_fit_with_room() {
+        let set = crate::rules::RuleSet::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let used = check_memory(&set.rules).unwrap_or_else(|e| panic!("{e}"));
+        // Far below the budget: a user config extending them has room.
+        assert!(used < REGEX_MEMORY_BUDGET / 4, "{} MiB", used >> 20);
+        eprintln!("built-in rules: {} KiB of compiled regexes", used >> 10);
+    }
+
+    #[test]
     fn invalid_regexes_are_left_to_validation() {
         let mut budget = Budget::new(1 << 20);
         assert_eq!(budget.charge(&rule("bad", r"(unclosed")), Ok(()));
