@@ -116,7 +116,7 @@ fn csv_rows_are_quoted_and_formula_safe() {
     assert_eq!(rows.len(), 3, "{csv}");
     assert_eq!(
         rows[0],
-        "kind,rule_id,severity,path,line,column,commit,author,date,secret,package,version,fixed,fingerprint,title\r\n"
+        "kind,rule_id,severity,path,line,column,commit,author,date,secret,package,version,fixed,fingerprint,title,confidence\r\n"
     );
     assert_eq!(
         rows[1],
@@ -124,7 +124,7 @@ fn csv_rows_are_quoted_and_formula_safe() {
             "secret,aws-access-key-id,medium,\"ops/a,\"\"b\"\".env\",3,19,\
              9f3c2a1b7e6d5c4b3a291807f6e5d4c3b2a19087,\
              \"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",\
-             2024-05-01T10:00:00+00:00,AKIA…,,,,{},\"multi\nline\"\r\n",
+             2024-05-01T10:00:00+00:00,AKIA…,,,,{},\"multi\nline\",\r\n",
             git_finding().fingerprint
         )
     );
@@ -132,7 +132,7 @@ fn csv_rows_are_quoted_and_formula_safe() {
         rows[2],
         format!(
             "vulnerability,GHSA-c2qf-rxjj-qqgw,high,package-lock.json,1042,0,,,,,semver,7.5.1,7.5.2,{},\
-             semver vulnerable to Regular Expression Denial of Service\r\n",
+             semver vulnerable to Regular Expression Denial of Service,\r\n",
             vuln_finding().fingerprint
         )
     );

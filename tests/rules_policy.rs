@@ -123,6 +123,17 @@ fn checksums_decide_github_tokens_and_set_high_confidence() {
             ("slack-bot-token".to_string(), 3, "medium".to_string()),
         ]
     );
+    // Every format carries it; the text report names it beside the entropy.
+    let out = Command::cargo_bin("leakgate")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--format", "text", "--no-color"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(", confidence high)"), "{text}");
+    assert!(text.contains(", confidence medium)"), "{text}");
     let (code, findings) = scan(dir.path(), &["--min-confidence", "high"]);
     assert_eq!(code, 1);
     assert_eq!(summary(&findings).len(), 1);

@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// The columns, in order.
-const HEADER: [&str; 15] = [
+const HEADER: [&str; 16] = [
     "kind",
     "rule_id",
     "severity",
@@ -35,6 +35,7 @@ const HEADER: [&str; 15] = [
     "fixed",
     "fingerprint",
     "title",
+    "confidence",
 ];
 
 /// Writes the header and one row per finding.
@@ -48,7 +49,7 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 /// The cells of one finding. `fixed` is the suggested upgrade when there is
 /// one, else every fixed version the advisory lists, `; `-separated.
-fn row(f: &Finding) -> [Cow<'_, str>; 15] {
+fn row(f: &Finding) -> [Cow<'_, str>; 16] {
     let loc = &f.location;
     let opt = |v: &Option<String>| Cow::Owned(v.clone().unwrap_or_default());
     let secret = f
@@ -87,6 +88,12 @@ fn row(f: &Finding) -> [Cow<'_, str>; 15] {
         fixed,
         Cow::Borrowed(f.fingerprint.as_str()),
         Cow::Borrowed(f.title.as_str()),
+        Cow::Borrowed(
+            f.secret
+                .as_ref()
+                .and_then(|s| s.confidence)
+                .map_or("", |c| c.as_str()),
+        ),
     ]
 }
 
@@ -150,7 +157,7 @@ mod tests {
         write(&Report::new("secrets", "."), &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "kind,rule_id,severity,path,line,column,commit,author,date,secret,package,version,fixed,fingerprint,title\r\n"
+            "kind,rule_id,severity,path,line,column,commit,author,date,secret,package,version,fixed,fingerprint,title,confidence\r\n"
         );
     }
 }

@@ -214,6 +214,9 @@ fn secret(f: &Finding) -> Value {
     let mut description = format!("{} found at {}", f.title, position(loc));
     if let Some(s) = &f.secret {
         description.push_str(&format!(": {}", shown_secret(s)));
+        if let Some(c) = s.confidence {
+            description.push_str(&format!(" (confidence {c})"));
+        }
     }
     if let Some(c) = &loc.commit {
         description.push_str(&format!(" (commit {c})"));

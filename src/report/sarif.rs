@@ -291,6 +291,9 @@ fn properties(f: &Finding) -> Value {
     if let Some(s) = &f.secret {
         p.insert("secret".into(), json!(shown_secret(s)));
         p.insert("entropy".into(), json!(s.entropy));
+        if let Some(c) = s.confidence {
+            p.insert("confidence".into(), json!(c));
+        }
     }
     let git = [
         ("commit", &loc.commit),

@@ -98,9 +98,16 @@ pub(super) fn finding_block(finding: &Finding, paint: Paint) -> String {
     block
 }
 
-/// `ghp_…  (entropy 4.70)`, or the clear value under `--no-redact`.
+/// `ghp_…  (entropy 4.70, confidence high)`, or the clear value under `--no-redact`.
 fn secret_line(secret: &SecretInfo) -> String {
-    format!("{}  (entropy {:.2})", shown_secret(secret), secret.entropy)
+    match secret.confidence {
+        Some(c) => format!(
+            "{}  (entropy {:.2}, confidence {c})",
+            shown_secret(secret),
+            secret.entropy
+        ),
+        None => format!("{}  (entropy {:.2})", shown_secret(secret), secret.entropy),
+    }
 }
 
 fn vulnerability_fields(vuln: &VulnerabilityInfo, field: &mut impl FnMut(&str, &str)) {
