@@ -144,7 +144,9 @@ impl Scanner {
     /// Every rule match in `data`: path-independent, so a blob seen under
     /// many paths or commits is matched once.
     pub fn find(&self, data: &[u8]) -> Vec<Match> {
-        self.engine.find(data)
+        let mut found = self.engine.find(data);
+        crate::engine::decode::rescan(&self.engine, data, &mut found);
+        found
     }
 
     /// Turns `matches` (from [`Scanner::find`] on one blob) into findings for
@@ -223,6 +225,9 @@ impl Scanner {
             );
             if let Some(s) = f.secret.as_mut() {
                 s.confidence = Some(m.confidence);
+            }
+            if let Some(enc) = m.decoded {
+                f.title = format!("{} (decoded from {enc})", f.title);
             }
             if self.ignored(&f, ctx) {
                 continue;

@@ -9,7 +9,11 @@ use leakgate::scanner::{BlobContext, ScanOptions, Scanner};
 fn key_and_value(example: &str) -> Option<(&str, &str)> {
     let (key, rest) = example.split_once(['=', ':'])?;
     let key = key.trim();
-    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    {
         return None;
     }
     let value = rest.trim().trim_matches(['"', '\'', ',']);
@@ -22,17 +26,19 @@ fn key_and_value(example: &str) -> Option<(&str, &str)> {
 #[test]
 fn context_keyed_rules_accept_a_space_separator() {
     let set = RuleSet::builtin().unwrap_or_else(|e| panic!("{e}"));
-    let scanner = Scanner::from_rules(set.clone(), ScanOptions::default())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let scanner =
+        Scanner::from_rules(set.clone(), ScanOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     let ctx = BlobContext {
         path: "notes.txt",
         commit: None,
     };
     let mut checked = 0;
     let mut failures = Vec::new();
-    for rule in set.rules.iter().filter(|r| {
-        !r.is_generic() && r.confidence() == Confidence::Low && r.path_source.is_none()
-    }) {
+    for rule in set
+        .rules
+        .iter()
+        .filter(|r| !r.is_generic() && r.confidence() == Confidence::Low && r.path_source.is_none())
+    {
         for ex in &rule.examples {
             let Some((key, value)) = key_and_value(ex) else {
                 continue;
@@ -48,7 +54,10 @@ fn context_keyed_rules_accept_a_space_separator() {
             checked += 1;
         }
     }
-    assert!(checked >= 80, "only {checked} examples had a simple key = value shape");
+    assert!(
+        checked >= 80,
+        "only {checked} examples had a simple key = value shape"
+    );
     assert!(failures.is_empty(), "{failures:#?}");
 }
 

@@ -32,7 +32,10 @@ fn summary(findings: &[Value]) -> Vec<(String, u64, String, String)> {
             (
                 f["rule_id"].as_str().unwrap_or_default().to_string(),
                 f["location"]["line"].as_u64().unwrap_or_default(),
-                f["secret"]["value"].as_str().unwrap_or_default().to_string(),
+                f["secret"]["value"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
                 f["secret"]["confidence"]
                     .as_str()
                     .unwrap_or_default()

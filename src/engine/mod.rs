@@ -10,6 +10,7 @@
 //! the blob bytes, for any path or commit the blob appears under.
 
 pub mod checksum;
+pub mod decode;
 pub mod entropy;
 pub mod placeholder;
 pub mod prefilter;
@@ -48,6 +49,9 @@ pub struct Match {
     pub entropy: f64,
     /// How sure the match is (see `verify`).
     pub confidence: crate::rules::Confidence,
+    /// The encoding the secret was found under, when it was decoded (see
+    /// `decode`); the match spans the encoded bytes.
+    pub decoded: Option<decode::Encoding>,
     /// True when an inline marker (`leakgate:allow`, `gitleaks:allow`,
     /// `pragma: allowlist secret`, or `pragma: allowlist nextline secret` on
     /// the line above) allows this match.
@@ -237,6 +241,7 @@ impl Engine {
                         secret: bytes.to_vec(),
                         entropy: m.entropy,
                         confidence: m.confidence,
+                        decoded: None,
                         inline_allowed: false,
                         secret_start: w.start + secret.start(),
                         secret_end: w.start + secret.end(),

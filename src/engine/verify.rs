@@ -111,6 +111,9 @@ mod tests {
         let ok = crc32_base62_token("ghp_", "abcdefghijklmnopqrstuvwxyz0123");
         let v = accept(&r, ok.as_bytes());
         assert_eq!(v.map(|v| v.confidence), Some(Confidence::High));
-        assert_eq!(accept(&r, b"ghp_abcdefghijklmnopqrstuvwxyz0123456789"), None);
+        assert_eq!(
+            accept(&r, b"ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            None
+        );
     }
 }

@@ -15,10 +15,10 @@
 //! rules at all (only allowlists) keeps the built-in rules.
 
 use super::error::line_of;
-use super::{Confidence, ConfigError, Rule, RuleSet, RuleSource};
 use super::memory::{Budget, REGEX_MEMORY_BUDGET};
-use crate::engine::checksum::Checksum;
+use super::{Confidence, ConfigError, Rule, RuleSet, RuleSource};
 use crate::allow::{Allowlist, Condition, RegexTarget};
+use crate::engine::checksum::Checksum;
 use crate::finding::Severity;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
