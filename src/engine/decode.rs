@@ -183,6 +183,9 @@ fn segments(data: &[u8]) -> Vec<Segment> {
             out.push(s);
         }
     };
+    // Blob-level checks first: most blobs have no PEM header or escape.
+    let any_pem = memchr::memmem::find(data, b"-----BEGIN ").is_some();
+    let any_percent = memchr::memchr(b'%', data).is_some();
     let mut line_no = 1u32;
     let mut line_start = 0usize;
     while line_start < data.len() {
@@ -190,7 +193,7 @@ fn segments(data: &[u8]) -> Vec<Segment> {
             memchr::memchr(b'\n', &data[line_start..]).map_or(data.len(), |p| line_start + p);
         let line = &data[line_start..line_end];
         if line.len() <= MAX_SEGMENT {
-            for (a, b, enc, dec) in line_segments(line) {
+            for (a, b, enc, dec) in line_segments(line, any_percent) {
                 push(
                     &mut out,
                     Segment {
@@ -206,8 +209,9 @@ fn segments(data: &[u8]) -> Vec<Segment> {
                 );
             }
         }
-        if let Some((block_end, end_line, text)) =
-            commented_pem(data, line_start, line_end, line_no)
+        if let Some((block_end, end_line, text)) = any_pem
+            .then(|| commented_pem(data, line_start, line_end, line_no))
+            .flatten()
         {
             push(
                 &mut out,
@@ -233,7 +237,7 @@ fn segments(data: &[u8]) -> Vec<Segment> {
 type LineSegment = (usize, usize, Encoding, Vec<u8>);
 
 /// Base64, hex and percent-encoded segments of one line.
-fn line_segments(line: &[u8]) -> Vec<LineSegment> {
+fn line_segments(line: &[u8], percent: bool) -> Vec<LineSegment> {
     let mut out = Vec::new();
     let is_b64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_');
     let mut i = 0;
@@ -261,7 +265,7 @@ fn line_segments(line: &[u8]) -> Vec<LineSegment> {
             out.push((start, end, Encoding::Base64, dec));
         }
     }
-    if let Some(dec) = decode_percent(line) {
+    if let Some(dec) = percent.then(|| decode_percent(line)).flatten() {
         out.push((0, line.len(), Encoding::Percent, dec));
     }
     out
