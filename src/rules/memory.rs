@@ -87,11 +87,13 @@ enum Measured {
 }
 
 fn measure(src: &str, limit: usize) -> Measured {
+    // Boxed: `meta::BuildError` is large and this runs once per regex.
     let build = |unicode: bool| {
         meta::Builder::new()
             .configure(meta::Config::new().nfa_size_limit(Some(limit)))
             .syntax(syntax::Config::new().unicode(unicode).utf8(false))
             .build(src)
+            .map_err(Box::new)
     };
     match build(false).or_else(|_| build(true)) {
         Ok(re) => Measured::Bytes(re.memory_usage()),
@@ -127,7 +129,7 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(err.contains("past their 4 MiB budget"), "{err}");
-        let rules = vec![rule("fine", r"tok_[a-z]{8}"), rule("huge", r"(?u)\w{1000}")];
+        let rules = [rule("fine", r"tok_[a-z]{8}"), rule("huge", r"(?u)\w{1000}")];
         let mut small = Budget::new(4 << 20);
         let named = rules
             .iter()
