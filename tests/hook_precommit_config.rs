@@ -47,12 +47,12 @@ fn the_hook_entry_scans_the_file_names_it_is_given() {
     std::fs::write(dir.path().join("clean.txt"), "nothing here\n").unwrap();
     std::fs::write(
         dir.path().join("leak.txt"),
-        "token = ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1x0001Y\n",
+        "token = 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\n",
     )
     .unwrap();
     std::fs::write(
         dir.path().join("unlisted.txt"),
-        "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1x0002Y\n",
+        "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\n",
     )
     .unwrap();
     let out = Command::cargo_bin("leakgate")

@@ -12,7 +12,11 @@ use std::path::{Path, PathBuf};
 /// A test secret: a syntactically valid, obviously fake GitHub token.
 /// `n` varies it so tests can tell secrets apart.
 pub fn secret(n: u32) -> String {
-    format!("ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1x{:04}Y", n)
+    // A valid CRC-32 checksum: GitHub tokens without one are not reported.
+    leakgate::engine::checksum::crc32_base62_token(
+        "ghp_",
+        &format!("aB3dE5fG7hJ9kL1mN3pQ5rS7tU{n:04}"),
+    )
 }
 
 /// A repository in a temp dir with an identity configured.
