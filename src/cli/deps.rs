@@ -65,6 +65,10 @@ pub struct DepsArgs {
     /// Output flags.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Text output: one block per advisory instead of the grouped table
+    /// (one row per vulnerable package).
+    #[arg(long)]
+    pub details: bool,
 }
 
 /// Every readable lockfile under `paths`, and an error for each one that
@@ -208,13 +212,49 @@ pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
     };
     report.scan.duration_ms = started.elapsed().as_millis() as u64;
     report.sort();
-    let outcome = emit(&report, &args.output, failing)?;
+    let grouped = args.output.format == leakgate::report::Format::Text
+        && args.output.report.is_none()
+        && !args.details;
+    let outcome = if grouped {
+        emit_grouped(&report, &args.output, failing)?
+    } else {
+        emit(&report, &args.output, failing)?
+    };
     if !errors.is_empty() {
         // Every readable lockfile was reported; the unreadable ones make the
         // run an error, whatever the findings.
         return Ok(Outcome::Findings(2));
     }
     Ok(outcome)
+}
+
+/// The default text output of `deps`: the triage table (one row per
+/// vulnerable package, unscored ones in their own group), then the errors,
+/// warnings and summary line of the text format.
+fn emit_grouped(report: &Report, args: &OutputArgs, failing: usize) -> anyhow::Result<Outcome> {
+    use std::io::{IsTerminal, Write};
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal()
+        && !args.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let opts = leakgate::report::RenderOptions {
+        color,
+        finished_at: None,
+    };
+    let mut out = stdout.lock();
+    let written = leakgate::vuln::triage::write_table(&report.findings, &mut out)
+        .and_then(|_| leakgate::report::write_summary(report, &opts, &mut out))
+        .and_then(|_| out.flush());
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(anyhow::Error::new(e).context("cannot write report to stdout")),
+    }
+    if failing > 0 && args.exit_code != 0 {
+        Ok(Outcome::Findings(args.exit_code))
+    } else {
+        Ok(Outcome::Clean)
+    }
 }
 
 /// Matches an inventory against the vulnerability database and reports it:

@@ -174,6 +174,13 @@ fn run_generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
             escape::text(&p.message)
         );
     }
+    if inv.lockfiles.is_empty() {
+        // Nothing readable: an empty SBOM would read as "no dependencies".
+        anyhow::bail!(
+            "no lockfile could be read ({} failed)",
+            errors.len()
+        );
+    }
     let packages: Vec<Package> = inv.packages().cloned().collect();
     let root_name = root_name(&inv.root);
     let write = |out: &mut dyn Write| -> anyhow::Result<()> {

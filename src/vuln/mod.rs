@@ -22,6 +22,7 @@ pub mod osv;
 pub mod paths;
 pub mod severity;
 pub mod source;
+pub mod triage;
 pub mod update;
 pub mod version;
 
