@@ -41,10 +41,14 @@ pub fn rows(findings: &[Finding]) -> Vec<Row> {
             continue;
         };
         let location = format!("{}:{}", f.location.path, f.location.line);
+        // A package's unscored advisories get a row of their own in the
+        // unscored group, beside its scored row.
+        let unscored = f.severity == Severity::Unknown;
         let i = match rows.iter().position(|r| {
             r.location == location
                 && r.package == v.package.name
                 && r.installed == v.package.version
+                && (r.severity == Severity::Unknown) == unscored
         }) {
             Some(i) => i,
             None => {
@@ -57,7 +61,7 @@ pub fn rows(findings: &[Finding]) -> Vec<Row> {
                     installed: v.package.version.clone(),
                     fixed_in: v.suggested_fix.clone().unwrap_or_else(|| "none".into()),
                     ids: Vec::new(),
-                    severity: Severity::Unknown,
+                    severity: f.severity,
                     severity_from: None,
                     location,
                     via,
@@ -219,6 +223,7 @@ mod tests {
             finding("RUSTSEC-2", "time", Severity::Medium, &["app@1.0.0", "time@0.1.43"]),
             finding("RUSTSEC-1", "time", Severity::High, &["app@1.0.0", "time@0.1.43"]),
             finding("RUSTSEC-3", "we\x1bird", Severity::Unknown, &[]),
+            finding("RUSTSEC-4", "time", Severity::Unknown, &["app@1.0.0", "time@0.1.43"]),
         ];
         let mut out = Vec::new();
         write_table(&findings, &mut out).unwrap();
@@ -229,6 +234,7 @@ mod tests {
              \n\
              Unscored: no severity in any record or alias (these fail the run unless --unscored-pass):\n\
              PACKAGE    INSTALLED  FIXED IN  ADVISORIES  SEVERITY  LOCATION      VIA\n\
+             time       0.1.43     0.2.23    RUSTSEC-4   unknown   Cargo.lock:7  app@1.0.0\n\
              we\\x1bird  0.1.43     0.2.23    RUSTSEC-3   unknown   Cargo.lock:7\n\
              \n"
         );
