@@ -69,6 +69,15 @@ pub struct DepsArgs {
     /// (one row per vulnerable package).
     #[arg(long)]
     pub details: bool,
+    /// Report packages whose licence needs one of these (an SPDX expression
+    /// joined with OR; repeatable). Findings of kind `license`, exit 1.
+    #[arg(long = "deny-license", value_name = "EXPR")]
+    pub deny_license: Vec<String>,
+    /// Report packages whose licence cannot be satisfied with these alone
+    /// (SPDX expression joined with OR; repeatable). Packages without a
+    /// recorded licence are reported too (`license-unknown`).
+    #[arg(long = "allow-license", value_name = "EXPR")]
+    pub allow_license: Vec<String>,
 }
 
 /// Every readable lockfile under `paths`, and an error for each one that
@@ -187,6 +196,8 @@ pub fn problem_of(e: &InventoryError) -> Problem {
 /// Runs `leakgate deps`.
 pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
+    let policy = leakgate::vuln::license::LicensePolicy::new(&args.deny_license, &args.allow_license)
+        .map_err(anyhow::Error::msg)?;
     let (inventory, errors) = inventory_all(&args.paths)?;
     let target = args
         .paths
@@ -210,6 +221,22 @@ pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
     } else {
         collect(&packages, &args.vuln, &inventory.root, &mut report)?
     };
+    let mut failing = failing;
+    if !policy.is_empty() {
+        let licences = policy.check(&packages);
+        let stats = &mut report.scan.stats;
+        stats.add("licenses_checked", licences.checked as u64);
+        stats.add("licenses_unknown", licences.unknown as u64);
+        stats.add("license_findings", licences.findings.len() as u64);
+        if licences.unknown > 0 && args.allow_license.is_empty() {
+            report.scan.warnings.push(format!(
+                "{} packages have no recorded licence (or one that is not an SPDX expression) and were not checked against --deny-license",
+                licences.unknown
+            ));
+        }
+        failing += licences.findings.len();
+        report.findings.extend(licences.findings);
+    }
     report.scan.duration_ms = started.elapsed().as_millis() as u64;
     report.sort();
     let grouped = args.output.format == leakgate::report::Format::Text

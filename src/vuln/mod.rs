@@ -16,6 +16,7 @@ pub mod db;
 pub mod findings;
 pub mod fix;
 pub mod ignore;
+pub mod license;
 pub mod matcher;
 pub mod names;
 pub mod osv;

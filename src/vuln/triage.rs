@@ -112,7 +112,27 @@ pub fn write_table(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> 
         )?;
         table(&unscored, out)?;
     }
-    if !scored.is_empty() || !unscored.is_empty() {
+    let licences: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.kind == crate::finding::FindingKind::License)
+        .collect();
+    if !licences.is_empty() {
+        if !scored.is_empty() || !unscored.is_empty() {
+            writeln!(out)?;
+        }
+        writeln!(out, "Licences:")?;
+        for f in &licences {
+            writeln!(
+                out,
+                "{}:{}  {}  {}",
+                escape::text(&f.location.path),
+                f.location.line,
+                escape::text(&f.rule_id),
+                escape::text(&f.title)
+            )?;
+        }
+    }
+    if !scored.is_empty() || !unscored.is_empty() || !licences.is_empty() {
         writeln!(out)?;
     }
     Ok(())
