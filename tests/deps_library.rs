@@ -470,7 +470,12 @@ fn a_version_no_scheme_parses_is_warned_and_counted() {
     let r = check(
         &db,
         &[
-            package(Ecosystem::Packagist, "monolog/monolog", Some("dev-master"), 9),
+            package(
+                Ecosystem::Packagist,
+                "monolog/monolog",
+                Some("dev-master"),
+                9,
+            ),
             package(Ecosystem::Packagist, "symfony/yaml", Some("v5.4.0"), 30),
         ],
         &options(),

@@ -58,7 +58,12 @@ fn allow_license_reports_what_it_does_not_cover() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["rule_id"].as_str().unwrap(), f["location"]["line"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(rules, [("license-not-allowed", 18)]);
     let (code, report, _) = deps(&["--allow-license", "GPL-3.0-only OR WTFPL"]);

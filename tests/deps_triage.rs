@@ -99,8 +99,5 @@ fn json_carries_the_dependency_path_severity_source_and_advice() {
 fn details_keeps_one_block_per_advisory() {
     let (code, stdout) = run(&["--details"]);
     assert_eq!(code, 1);
-    assert!(
-        stdout.starts_with("MEDIUM RUSTSEC-2020-0071: "),
-        "{stdout}"
-    );
+    assert!(stdout.starts_with("MEDIUM RUSTSEC-2020-0071: "), "{stdout}");
 }

@@ -141,8 +141,10 @@ fn inventory_root(paths: &[PathBuf]) -> PathBuf {
             }
         })
         .collect();
-    let mut common: Vec<std::path::Component<'_>> =
-        dirs.first().map(|d| d.components().collect()).unwrap_or_default();
+    let mut common: Vec<std::path::Component<'_>> = dirs
+        .first()
+        .map(|d| d.components().collect())
+        .unwrap_or_default();
     for d in dirs.iter().skip(1) {
         let n = common
             .iter()
@@ -196,8 +198,9 @@ pub fn problem_of(e: &InventoryError) -> Problem {
 /// Runs `leakgate deps`.
 pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let policy = leakgate::vuln::license::LicensePolicy::new(&args.deny_license, &args.allow_license)
-        .map_err(anyhow::Error::msg)?;
+    let policy =
+        leakgate::vuln::license::LicensePolicy::new(&args.deny_license, &args.allow_license)
+            .map_err(anyhow::Error::msg)?;
     let (inventory, errors) = inventory_all(&args.paths)?;
     let target = args
         .paths

@@ -176,10 +176,7 @@ fn run_generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
     }
     if inv.lockfiles.is_empty() {
         // Nothing readable: an empty SBOM would read as "no dependencies".
-        anyhow::bail!(
-            "no lockfile could be read ({} failed)",
-            errors.len()
-        );
+        anyhow::bail!("no lockfile could be read ({} failed)", errors.len());
     }
     let packages: Vec<Package> = inv.packages().cloned().collect();
     let root_name = root_name(&inv.root);

@@ -15,8 +15,8 @@ use crate::inventory::Package;
 use crate::report::Problem;
 use crate::vuln::advisory::{self, Advisory, AffectedEntry};
 use crate::vuln::db::Database;
-use crate::vuln::ignore::{IgnoreList, Verdict};
 use crate::vuln::fix::{self, FixAdvice};
+use crate::vuln::ignore::{IgnoreList, Verdict};
 use crate::vuln::matcher;
 use crate::vuln::names;
 use crate::vuln::severity::{Basis, Scored};
@@ -277,10 +277,8 @@ fn check_package(db: &Database, package: &Package, options: &CheckOptions) -> Pa
     // (advisory, its affected entries that matched)
     let mut hits: Vec<(&Advisory, Vec<&AffectedEntry>)> = Vec::new();
     let mut installed = matcher::Installed::new(version);
-    let all_entries: Vec<&AffectedEntry> = db
-        .lookup(package.ecosystem, &key)
-        .map(|(_, e)| e)
-        .collect();
+    let all_entries: Vec<&AffectedEntry> =
+        db.lookup(package.ecosystem, &key).map(|(_, e)| e).collect();
     for (advisory, entry) in db.lookup(package.ecosystem, &key) {
         let eval = matcher::evaluate_with(entry, &mut installed);
         out.stats.ranges_git_skipped += eval.ranges_git_skipped;

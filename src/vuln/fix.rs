@@ -91,9 +91,9 @@ pub fn advise(ecosystem: Ecosystem, installed: &str, entries: &[&AffectedEntry])
             continue;
         }
         let reopens_above = |same_line: bool| {
-            openings.iter().any(|o| {
-                o > version && (!same_line || release_line(o.as_str()) == line)
-            })
+            openings
+                .iter()
+                .any(|o| o > version && (!same_line || release_line(o.as_str()) == line))
         };
         if !reopens_above(false) {
             advice.safe_from = Some(text.to_string());

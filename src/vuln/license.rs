@@ -58,17 +58,24 @@ fn lenient(text: &str) -> Result<Expression, String> {
 fn requirements(flag: &str, text: &str) -> Result<Vec<(String, LicenseReq)>, String> {
     let expr = Expression::parse(text)
         .map_err(|e| format!("--{flag} `{text}` is not an SPDX expression: {e}"))?;
-    if expr
-        .iter()
-        .any(|n| matches!(n, spdx::expression::ExprNode::Op(spdx::expression::Operator::And)))
-    {
+    if expr.iter().any(|n| {
+        matches!(
+            n,
+            spdx::expression::ExprNode::Op(spdx::expression::Operator::And)
+        )
+    }) {
         return Err(format!(
             "--{flag} `{text}`: a policy lists licences, join them with OR (AND has no meaning here)"
         ));
     }
     Ok(expr
         .requirements()
-        .map(|r| (text[r.span.start as usize..r.span.end as usize].to_string(), r.req.clone()))
+        .map(|r| {
+            (
+                text[r.span.start as usize..r.span.end as usize].to_string(),
+                r.req.clone(),
+            )
+        })
         .collect())
 }
 
@@ -105,7 +112,11 @@ impl LicensePolicy {
         }
         for p in packages {
             out.checked += 1;
-            let expr = p.license.as_deref().map(str::trim).filter(|l| !l.is_empty());
+            let expr = p
+                .license
+                .as_deref()
+                .map(str::trim)
+                .filter(|l| !l.is_empty());
             let parsed = expr.map(lenient);
             let verdict = match &parsed {
                 None | Some(Err(_)) => {
@@ -119,7 +130,14 @@ impl LicensePolicy {
                         }
                         _ => "no licence is recorded for it".to_string(),
                     };
-                    Some((RULE_UNKNOWN, format!("{} cannot be checked against --allow-license {}: {why}", label(p), self.allow_text.join(", "))))
+                    Some((
+                        RULE_UNKNOWN,
+                        format!(
+                            "{} cannot be checked against --allow-license {}: {why}",
+                            label(p),
+                            self.allow_text.join(", ")
+                        ),
+                    ))
                 }
                 Some(Ok(e)) => {
                     let text = expr.unwrap_or_default();
@@ -128,9 +146,23 @@ impl LicensePolicy {
                     let not_allowed = !self.allow.is_empty()
                         && !e.evaluate(|req| self.allow.iter().any(|(_, a)| covers(a, req)));
                     if denied {
-                        Some((RULE_DENIED, format!("{} is licensed `{text}`, which --deny-license {} forbids", label(p), self.deny_text.join(", "))))
+                        Some((
+                            RULE_DENIED,
+                            format!(
+                                "{} is licensed `{text}`, which --deny-license {} forbids",
+                                label(p),
+                                self.deny_text.join(", ")
+                            ),
+                        ))
                     } else if not_allowed {
-                        Some((RULE_NOT_ALLOWED, format!("{} is licensed `{text}`, which --allow-license {} does not cover", label(p), self.allow_text.join(", "))))
+                        Some((
+                            RULE_NOT_ALLOWED,
+                            format!(
+                                "{} is licensed `{text}`, which --allow-license {} does not cover",
+                                label(p),
+                                self.allow_text.join(", ")
+                            ),
+                        ))
                     } else {
                         None
                     }
@@ -211,7 +243,12 @@ mod tests {
             .check(packages)
             .findings
             .into_iter()
-            .map(|f| (f.location.path.clone() + ":" + &f.location.line.to_string(), f.rule_id))
+            .map(|f| {
+                (
+                    f.location.path.clone() + ":" + &f.location.line.to_string(),
+                    f.rule_id,
+                )
+            })
             .collect()
     }
 
@@ -221,12 +258,19 @@ mod tests {
         let packages = [
             pkg("a", Some("MIT OR GPL-3.0-only")),
             pkg("b", Some("MIT AND GPL-3.0-only")),
-            pkg("c", Some("(Apache-2.0 AND AGPL-3.0-only) OR (MIT AND GPL-3.0-only)")),
+            pkg(
+                "c",
+                Some("(Apache-2.0 AND AGPL-3.0-only) OR (MIT AND GPL-3.0-only)"),
+            ),
             pkg("d", Some("GPL-3.0-only WITH Classpath-exception-2.0")),
             pkg("e", None),
         ];
         let check = policy.check(&packages);
-        let names: Vec<&str> = check.findings.iter().map(|f| f.title.split(' ').next().unwrap_or("")).collect();
+        let names: Vec<&str> = check
+            .findings
+            .iter()
+            .map(|f| f.title.split(' ').next().unwrap_or(""))
+            .collect();
         assert_eq!(names, ["b", "c", "d"]);
         assert_eq!(check.findings[0].rule_id, RULE_DENIED);
         assert_eq!(
@@ -250,7 +294,10 @@ mod tests {
         assert_eq!(
             rules(&policy, &packages),
             [
-                ("package-lock.json:4".to_string(), RULE_NOT_ALLOWED.to_string()),
+                (
+                    "package-lock.json:4".to_string(),
+                    RULE_NOT_ALLOWED.to_string()
+                ),
                 ("package-lock.json:4".to_string(), RULE_UNKNOWN.to_string()),
                 ("package-lock.json:4".to_string(), RULE_UNKNOWN.to_string()),
             ]

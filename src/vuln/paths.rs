@@ -161,14 +161,8 @@ mod tests {
             pkg("time", "0.3.0", false, &[]),
         ];
         let mut finder = PathFinder::new(&packages);
-        assert_eq!(
-            finder.path_to(&packages[3]),
-            ["app-b@1.0.0", "time@0.1.43"]
-        );
-        assert_eq!(
-            finder.path_to(&packages[2]),
-            ["app-a@1.0.0", "mid@2.0.0"]
-        );
+        assert_eq!(finder.path_to(&packages[3]), ["app-b@1.0.0", "time@0.1.43"]);
+        assert_eq!(finder.path_to(&packages[2]), ["app-a@1.0.0", "mid@2.0.0"]);
         assert!(finder.path_to(&packages[0]).is_empty());
         // Nothing depends on time 0.3.0.
         assert!(finder.path_to(&packages[4]).is_empty());

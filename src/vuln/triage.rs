@@ -193,9 +193,7 @@ fn table(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{
-        FindingKind, Location, PackageInfo, SeveritySource, VulnerabilityInfo,
-    };
+    use crate::finding::{FindingKind, Location, PackageInfo, SeveritySource, VulnerabilityInfo};
 
     fn finding(id: &str, name: &str, severity: Severity, path: &[&str]) -> Finding {
         Finding {
@@ -240,10 +238,25 @@ mod tests {
     #[test]
     fn one_row_per_package_and_an_unscored_group() {
         let findings = [
-            finding("RUSTSEC-2", "time", Severity::Medium, &["app@1.0.0", "time@0.1.43"]),
-            finding("RUSTSEC-1", "time", Severity::High, &["app@1.0.0", "time@0.1.43"]),
+            finding(
+                "RUSTSEC-2",
+                "time",
+                Severity::Medium,
+                &["app@1.0.0", "time@0.1.43"],
+            ),
+            finding(
+                "RUSTSEC-1",
+                "time",
+                Severity::High,
+                &["app@1.0.0", "time@0.1.43"],
+            ),
             finding("RUSTSEC-3", "we\x1bird", Severity::Unknown, &[]),
-            finding("RUSTSEC-4", "time", Severity::Unknown, &["app@1.0.0", "time@0.1.43"]),
+            finding(
+                "RUSTSEC-4",
+                "time",
+                Severity::Unknown,
+                &["app@1.0.0", "time@0.1.43"],
+            ),
         ];
         let mut out = Vec::new();
         write_table(&findings, &mut out).unwrap();
