@@ -18,6 +18,9 @@ pub enum FindingKind {
     Secret,
     /// A known vulnerability in a dependency.
     Vulnerability,
+    /// A dependency whose licence a `--deny-license` / `--allow-license`
+    /// policy forbids (or cannot verify).
+    License,
 }
 
 /// How bad a finding is. Ordered: `Critical > High > Medium > Low > Info`;
@@ -166,7 +169,45 @@ pub struct VulnerabilityInfo {
     /// True when only dev/test dependencies pull the package in.
     #[serde(default)]
     pub dev: bool,
+    /// Where the severity came from (`None` for unscored advisories).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity_source: Option<SeveritySource>,
+    /// For a transitive package: the chain of packages that brings it in,
+    /// from a direct dependency down to the package itself (`name@version`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependency_path: Vec<String>,
 }
+
+// --- dependency triage and licence findings (vuln owner) ---
+
+/// Where a vulnerability finding's severity came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeveritySource {
+    /// The record the score was read from.
+    pub id: String,
+    /// `cvss_v2`, `cvss_v3`, `cvss_v4`, `database_specific` or `informational`.
+    pub basis: String,
+    /// True when `id` is an alias record (a GHSA or CVE record in the
+    /// database) rather than one of the advisories that match the package.
+    #[serde(default)]
+    pub alias: bool,
+}
+
+impl Fingerprint {
+    /// Fingerprint of a licence finding: policy rule, package, version, lockfile path.
+    pub fn license(rule: &str, ecosystem: &str, name: &str, version: &str, path: &str) -> String {
+        Self::of(&[
+            b"license",
+            rule.as_bytes(),
+            ecosystem.as_bytes(),
+            name.as_bytes(),
+            version.as_bytes(),
+            path.as_bytes(),
+        ])
+    }
+}
+
+// --- end of dependency triage block ---
 
 /// One finding, in the `leakgate/findings/v1` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

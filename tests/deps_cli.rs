@@ -122,9 +122,13 @@ fn cargo_lock_exact_advisories_and_entry_lines() {
     );
     assert_eq!(v["package"]["name"], "smallvec");
     assert_eq!(v["package"]["version"], "0.6.9");
-    assert_eq!(v["suggested_fix"], "0.6.10");
+    // 0.6.10 is still affected by RUSTSEC-2021-0003: the 0.6 line stays fixed from 0.6.14.
+    assert_eq!(v["suggested_fix"], "0.6.14");
     assert_eq!(v["cvss_score"], 9.8);
-    assert_eq!(grouped["help"], "Upgrade smallvec to 0.6.10 or later.");
+    assert_eq!(
+        grouped["help"],
+        "Upgrade smallvec to 0.6.14 or a later release of the same line; every version from 1.6.1 on is fixed too."
+    );
     let stats = &report["scan"]["stats"];
     assert_eq!(stats["lockfiles"], 1);
     assert_eq!(stats["advisories_loaded"], 38);

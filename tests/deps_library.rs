@@ -92,7 +92,9 @@ fn crates_match_exact_ids_with_alias_grouping() {
     assert_eq!(grouped.severity.severity, Severity::Critical);
     assert_eq!(grouped.severity.score, Some(9.8));
     assert_eq!(grouped.fixed_versions, ["0.6.10"]);
-    assert_eq!(grouped.suggested_fix.as_deref(), Some("0.6.10"));
+    // 0.6.10 is still inside RUSTSEC-2021-0003; 0.6.14 ends the 0.6 line's
+    // advisories (every version from 1.6.1 on is fixed too).
+    assert_eq!(grouped.suggested_fix.as_deref(), Some("0.6.14"));
     assert_eq!(
         grouped.url,
         "https://rustsec.org/advisories/RUSTSEC-2019-0009.html"
@@ -393,4 +395,117 @@ fn only_fixed_drops_advisories_without_a_fix() {
     );
     assert!(r.matches.is_empty());
     assert_eq!(r.stats.unfixed_dropped, 2);
+}
+
+#[test]
+fn time_0_1_43_is_advised_the_version_that_stays_fixed() {
+    // RUSTSEC-2020-0071 fixes 0.2.0 … 0.2.6 one patch at a time; 0.2.7 to
+    // 0.2.22 are affected again, and only 0.2.23 on stays fixed.
+    let db = Database::load(&[fixtures().join("rustsec/RUSTSEC-2020-0071.json")]).unwrap();
+    let r = check(
+        &db,
+        &[package(Ecosystem::CratesIo, "time", Some("0.1.43"), 5)],
+        &options(),
+    );
+    assert_eq!(r.matches.len(), 1);
+    let m = &r.matches[0];
+    assert_eq!(m.suggested_fix.as_deref(), Some("0.2.23"));
+    assert_eq!(m.advice.safe_from.as_deref(), Some("0.2.23"));
+    assert_eq!(
+        m.advice.isolated,
+        ["0.2.0", "0.2.1", "0.2.2", "0.2.3", "0.2.4", "0.2.5", "0.2.6"]
+    );
+    let f = leakgate::vuln::findings::to_finding(m);
+    assert_eq!(
+        f.help,
+        "Upgrade time to 0.2.23 or later (0.2.0, 0.2.1, 0.2.2, 0.2.3, 0.2.4, 0.2.5, 0.2.6 are unaffected too, but later versions are affected again)."
+    );
+    // From inside the re-vulnerable span, the same answer.
+    let r = check(
+        &db,
+        &[package(Ecosystem::CratesIo, "time", Some("0.2.10"), 5)],
+        &options(),
+    );
+    assert_eq!(r.matches[0].suggested_fix.as_deref(), Some("0.2.23"));
+    assert!(r.matches[0].advice.isolated.is_empty());
+}
+
+#[test]
+fn unscored_advisories_borrow_the_score_of_an_alias_record() {
+    let alias_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/deps/osv-alias");
+    let pysec = fixtures().join("pypa/requests/PYSEC-2018-28.yaml");
+    let requests = package(Ecosystem::PyPI, "requests", Some("2.19.1"), 2);
+    // Alone, PYSEC-2018-28 has no severity: unknown, and it fails closed.
+    let db = Database::load(std::slice::from_ref(&pysec)).unwrap();
+    let r = check(&db, std::slice::from_ref(&requests), &options());
+    assert_eq!(r.matches[0].severity.severity, Severity::Unknown);
+    assert_eq!(r.matches[0].severity_source, None);
+    assert_eq!(r.stats.unscored, 1);
+    assert!(r.matches[0].failing);
+    // With the CVE record it aliases, the CVE's CVSS v3.1 score applies.
+    let db = Database::load(&[pysec, alias_dir]).unwrap();
+    let mut opts = options();
+    opts.fail_on = FailOn::Critical;
+    let r = check(&db, &[requests], &opts);
+    let m = &r.matches[0];
+    assert_eq!(m.id, "PYSEC-2018-28");
+    assert_eq!(m.severity.severity, Severity::High);
+    assert_eq!(m.severity.score, Some(7.5));
+    assert_eq!(m.severity_source.as_deref(), Some("CVE-2018-18074"));
+    assert!(m.severity_from_alias);
+    assert_eq!(r.stats.unscored, 0);
+    assert_eq!(r.stats.severity_from_alias, 1);
+    assert!(!m.failing, "high is below --fail-on critical");
+    let f = leakgate::vuln::findings::to_finding(m);
+    let source = f.vulnerability.unwrap().severity_source.unwrap();
+    assert_eq!(
+        (source.id.as_str(), source.basis.as_str(), source.alias),
+        ("CVE-2018-18074", "cvss_v3", true)
+    );
+}
+
+#[test]
+fn a_version_no_scheme_parses_is_warned_and_counted() {
+    let db = load_all();
+    let r = check(
+        &db,
+        &[
+            package(
+                Ecosystem::Packagist,
+                "monolog/monolog",
+                Some("dev-master"),
+                9,
+            ),
+            package(Ecosystem::Packagist, "symfony/yaml", Some("v5.4.0"), 30),
+        ],
+        &options(),
+    );
+    assert_eq!(r.stats.versions_unparseable, 1);
+    assert_eq!(
+        r.warnings,
+        ["lockfile:9: Packagist monolog/monolog dev-master: the version does not parse as a Packagist version, so advisories cannot be matched against it"]
+    );
+}
+
+#[test]
+fn a_zip_bomb_is_rejected_with_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let zip_path = tmp.path().join("all.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    // Three 8 MiB entries of JSON whitespace: 24 MiB from a few KiB.
+    let filler = vec![b' '; 8 * 1024 * 1024];
+    for i in 0..3 {
+        zip.start_file(format!("BOMB-{i}.json"), opts).unwrap();
+        zip.write_all(&filler).unwrap();
+    }
+    zip.finish().unwrap();
+    let err = Database::load(std::slice::from_ref(&zip_path)).unwrap_err();
+    assert!(matches!(err, DbError::ZipLimit { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&format!("OSV zip {} rejected: ", zip_path.display()))
+            && message.ends_with("exceed the 100:1 compression ratio limit (a zip bomb?)"),
+        "{message}"
+    );
 }

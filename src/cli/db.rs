@@ -101,8 +101,8 @@ pub fn run(cmd: DbCommand) -> anyhow::Result<Outcome> {
             let (rows, malformed) = update::status(&sources)?;
             let now = SystemTime::now();
             println!(
-                "{:<10} {:>8}  {:<10}  source",
-                "ecosystem", "records", "age"
+                "{:<10} {:>8}  {:<10}  {:<20}  source",
+                "ecosystem", "records", "age", "newest record"
             );
             let mut total = 0;
             for row in &rows {
@@ -113,11 +113,12 @@ pub fn run(cmd: DbCommand) -> anyhow::Result<Outcome> {
                     .map(|d| human_age(d.as_secs()))
                     .unwrap_or_else(|| "unknown".into());
                 println!(
-                    "{:<10} {:>8}  {:<10}  {}",
+                    "{:<10} {:>8}  {:<10}  {:<20}  {}",
                     row.ecosystem.osv_name(),
                     row.records,
                     age,
-                    row.source.display()
+                    leakgate::escape::text(row.newest_record.as_deref().unwrap_or("unknown")),
+                    leakgate::escape::path(&row.source)
                 );
             }
             println!("total: {total} advisories, {malformed} malformed records skipped");

@@ -6,8 +6,8 @@
 use super::output::{emit, OutputArgs};
 use super::Outcome;
 use clap::Args;
-use leakgate::inventory::Package;
-use leakgate::report::Report;
+use leakgate::inventory::{Inventory, InventoryError, Package};
+use leakgate::report::{Problem, Report};
 use leakgate::vuln::db::{self, Database};
 use leakgate::vuln::findings::add_to_report;
 use leakgate::vuln::ignore::IgnoreList;
@@ -65,12 +65,143 @@ pub struct DepsArgs {
     /// Output flags.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Text output: one block per advisory instead of the grouped table
+    /// (one row per vulnerable package).
+    #[arg(long)]
+    pub details: bool,
+    /// Report packages whose licence needs one of these (an SPDX expression
+    /// joined with OR; repeatable). Findings of kind `license`, exit 1.
+    #[arg(long = "deny-license", value_name = "EXPR")]
+    pub deny_license: Vec<String>,
+    /// Report packages whose licence cannot be satisfied with these alone
+    /// (SPDX expression joined with OR; repeatable). Packages without a
+    /// recorded licence are reported too (`license-unknown`).
+    #[arg(long = "allow-license", value_name = "EXPR")]
+    pub allow_license: Vec<String>,
+}
+
+/// Every readable lockfile under `paths`, and an error for each one that
+/// could not be read or parsed: one bad lockfile must not hide the others.
+/// Fails outright only when a path does not exist, a directory cannot be
+/// walked, or no lockfile is found at all.
+pub fn inventory_all(paths: &[PathBuf]) -> anyhow::Result<(Inventory, Vec<InventoryError>)> {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let root = inventory_root(&paths);
+    let mut files = Vec::new();
+    for path in &paths {
+        let meta = std::fs::metadata(path).map_err(|source| InventoryError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        if meta.is_dir() {
+            files.extend(leakgate::inventory::discover(path)?);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    if files.is_empty() {
+        return Err(InventoryError::NoLockfiles {
+            root: root.display().to_string(),
+        }
+        .into());
+    }
+    let mut lockfiles = Vec::new();
+    let mut errors = Vec::new();
+    for file in &files {
+        match leakgate::inventory::parse_lockfile(file, &root) {
+            Ok(l) => lockfiles.push(l),
+            Err(e) => errors.push(e),
+        }
+    }
+    lockfiles.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((Inventory { root, lockfiles }, errors))
+}
+
+/// The directory lockfile paths are reported relative to: the directory
+/// when exactly one is given, else the deepest one holding every path.
+fn inventory_root(paths: &[PathBuf]) -> PathBuf {
+    if let [only] = paths {
+        if only.is_dir() {
+            return only.clone();
+        }
+    }
+    let dirs: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            }
+        })
+        .collect();
+    let mut common: Vec<std::path::Component<'_>> = dirs
+        .first()
+        .map(|d| d.components().collect())
+        .unwrap_or_default();
+    for d in dirs.iter().skip(1) {
+        let n = common
+            .iter()
+            .zip(d.components())
+            .take_while(|(a, b)| *a == b)
+            .count();
+        common.truncate(n);
+    }
+    let root: PathBuf = common.iter().collect();
+    if root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        root
+    }
+}
+
+/// A lockfile error as a report problem: `file:line` and the message.
+pub fn problem_of(e: &InventoryError) -> Problem {
+    match e {
+        InventoryError::Parse {
+            path,
+            line,
+            message,
+        } => Problem {
+            path: match line {
+                Some(l) => format!("{path}:{l}"),
+                None => path.clone(),
+            },
+            message: message.clone(),
+        },
+        InventoryError::Io { path, source } => Problem {
+            path: path.clone(),
+            message: source.to_string(),
+        },
+        other => {
+            let text = other.to_string();
+            match text.split_once(": ") {
+                Some((path, message)) => Problem {
+                    path: path.to_string(),
+                    message: message.to_string(),
+                },
+                None => Problem {
+                    path: String::new(),
+                    message: text,
+                },
+            }
+        }
+    }
 }
 
 /// Runs `leakgate deps`.
 pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let inventory = leakgate::inventory::inventory(&args.paths)?;
+    let policy =
+        leakgate::vuln::license::LicensePolicy::new(&args.deny_license, &args.allow_license)
+            .map_err(anyhow::Error::msg)?;
+    let (inventory, errors) = inventory_all(&args.paths)?;
     let target = args
         .paths
         .iter()
@@ -82,17 +213,78 @@ pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
         .scan
         .stats
         .add("lockfiles", inventory.lockfiles.len() as u64);
-    if inventory.lockfiles.is_empty() {
-        report
-            .scan
-            .warnings
-            .push(format!("no lockfiles found under {target}"));
-    }
+    report
+        .scan
+        .stats
+        .add("lockfiles_unreadable", errors.len() as u64);
+    report.scan.errors.extend(errors.iter().map(problem_of));
     let packages: Vec<Package> = inventory.packages().cloned().collect();
-    let failing = collect(&packages, &args.vuln, &inventory.root, &mut report)?;
+    let failing = if packages.is_empty() && inventory.lockfiles.is_empty() {
+        0
+    } else {
+        collect(&packages, &args.vuln, &inventory.root, &mut report)?
+    };
+    let mut failing = failing;
+    if !policy.is_empty() {
+        let licences = policy.check(&packages);
+        let stats = &mut report.scan.stats;
+        stats.add("licenses_checked", licences.checked as u64);
+        stats.add("licenses_unknown", licences.unknown as u64);
+        stats.add("license_findings", licences.findings.len() as u64);
+        if licences.unknown > 0 && args.allow_license.is_empty() {
+            report.scan.warnings.push(format!(
+                "{} packages have no recorded licence (or one that is not an SPDX expression) and were not checked against --deny-license",
+                licences.unknown
+            ));
+        }
+        failing += licences.findings.len();
+        report.findings.extend(licences.findings);
+    }
     report.scan.duration_ms = started.elapsed().as_millis() as u64;
     report.sort();
-    emit(&report, &args.output, failing)
+    let grouped = args.output.format == leakgate::report::Format::Text
+        && args.output.report.is_none()
+        && !args.details;
+    let outcome = if grouped {
+        emit_grouped(&report, &args.output, failing)?
+    } else {
+        emit(&report, &args.output, failing)?
+    };
+    if !errors.is_empty() {
+        // Every readable lockfile was reported; the unreadable ones make the
+        // run an error, whatever the findings.
+        return Ok(Outcome::Findings(2));
+    }
+    Ok(outcome)
+}
+
+/// The default text output of `deps`: the triage table (one row per
+/// vulnerable package, unscored ones in their own group), then the errors,
+/// warnings and summary line of the text format.
+fn emit_grouped(report: &Report, args: &OutputArgs, failing: usize) -> anyhow::Result<Outcome> {
+    use std::io::{IsTerminal, Write};
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal()
+        && !args.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let opts = leakgate::report::RenderOptions {
+        color,
+        finished_at: None,
+    };
+    let mut out = stdout.lock();
+    let written = leakgate::vuln::triage::write_table(&report.findings, &mut out)
+        .and_then(|_| leakgate::report::write_summary(report, &opts, &mut out))
+        .and_then(|_| out.flush());
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(anyhow::Error::new(e).context("cannot write report to stdout")),
+    }
+    if failing > 0 && args.exit_code != 0 {
+        Ok(Outcome::Findings(args.exit_code))
+    } else {
+        Ok(Outcome::Clean)
+    }
 }
 
 /// Matches an inventory against the vulnerability database and reports it:

@@ -4,12 +4,13 @@
 //! The work is done by [`leakgate::inventory`] and [`leakgate::sbom`]; this
 //! module only maps flags to those calls and picks where output goes.
 
-use super::deps::{check_packages, VulnArgs};
+use super::deps::{check_packages, inventory_all, problem_of, VulnArgs};
 use super::output::OutputArgs;
 use super::Outcome;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand, ValueEnum};
-use leakgate::inventory::{self, Package};
+use leakgate::escape;
+use leakgate::inventory::Package;
 use leakgate::sbom::{self, list, CycloneDxVersion, SbomFormat, WriteOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -162,7 +163,21 @@ fn run_check(args: CheckArgs) -> anyhow::Result<Outcome> {
 
 fn run_generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
     let product = args.product()?;
-    let inv = inventory::inventory(&args.paths)?;
+    let (inv, errors) = inventory_all(&args.paths)?;
+    // One bad lockfile must not hide the others: name each, write the
+    // document from the readable ones, and exit 2 at the end.
+    for e in &errors {
+        let p = problem_of(e);
+        eprintln!(
+            "leakgate: error: {}: {} (left out of the output)",
+            escape::text(&p.path),
+            escape::text(&p.message)
+        );
+    }
+    if inv.lockfiles.is_empty() {
+        // Nothing readable: an empty SBOM would read as "no dependencies".
+        anyhow::bail!("no lockfile could be read ({} failed)", errors.len());
+    }
     let packages: Vec<Package> = inv.packages().cloned().collect();
     let root_name = root_name(&inv.root);
     let write = |out: &mut dyn Write| -> anyhow::Result<()> {
@@ -192,7 +207,7 @@ fn run_generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
                 packages.len(),
                 inv.lockfiles.len(),
                 if inv.lockfiles.len() == 1 { "" } else { "s" },
-                path.display()
+                escape::path(path)
             );
         }
         None => {
@@ -209,6 +224,14 @@ fn run_generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
                 }
             }
         }
+    }
+    if !errors.is_empty() {
+        eprintln!(
+            "leakgate: error: {} lockfile{} could not be read",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        );
+        return Ok(Outcome::Findings(2));
     }
     Ok(Outcome::Clean)
 }

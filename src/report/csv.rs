@@ -71,6 +71,7 @@ fn row(f: &Finding) -> [Cow<'_, str>; 16] {
     let kind = match f.kind {
         FindingKind::Secret => "secret",
         FindingKind::Vulnerability => "vulnerability",
+        FindingKind::License => "license",
     };
     [
         Cow::Borrowed(kind),

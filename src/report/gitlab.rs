@@ -115,7 +115,17 @@ pub(super) fn document(report: &Report, opts: &RenderOptions) -> Value {
             .iter()
             .map(|w| json!({ "level": "warn", "value": w })),
     );
-    if !left_out.is_empty() {
+    if !left_out.is_empty() && kind == ReportType::DependencyScanning {
+        // Licence findings (`deps --deny-license`): the schema has no place for them.
+        messages.push(json!({
+            "level": "warn",
+            "value": format!(
+                "{} licence finding(s) are not in this dependency scanning report; \
+                 use --format json or sarif to see them",
+                left_out.len()
+            ),
+        }));
+    } else if !left_out.is_empty() {
         messages.push(json!({
             "level": "warn",
             "value": format!(

@@ -143,6 +143,11 @@ fn rule(findings: &[&Finding]) -> Value {
             let tags = vec!["security", "vulnerability", "dependency"];
             (full, tags, v.url.clone())
         }
+        (FindingKind::License, _) => (
+            first.title.clone(),
+            vec!["license", "dependency"],
+            None,
+        ),
         _ => (
             format!(
                 "{}: a credential committed to source or history, readable by anyone with access to the repository.",

@@ -311,6 +311,8 @@ mod tests {
                 cvss_score: Some(9.8),
                 url: None,
                 dev: true,
+                severity_source: None,
+                dependency_path: Vec::new(),
             }),
             help: String::new(),
         };

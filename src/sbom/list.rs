@@ -6,6 +6,7 @@
 //!
 //! Both orders are by lockfile, then line, then name, so output is stable.
 
+use crate::escape;
 use crate::inventory::Package;
 use crate::report::Tool;
 use serde::Serialize;
@@ -74,11 +75,15 @@ pub fn write_text(packages: &[Package], mut out: impl Write) -> io::Result<()> {
         .into_iter()
         .map(|p| {
             [
+                // Names, versions and paths come from the scanned tree:
+                // escaped, so a package name cannot drive the terminal.
                 p.ecosystem.osv_name().to_string(),
-                p.name.clone(),
-                p.version.clone().unwrap_or_else(|| "unpinned".into()),
+                escape::text(&p.name).into_owned(),
+                p.version
+                    .as_deref()
+                    .map_or_else(|| "unpinned".into(), |v| escape::text(v).into_owned()),
                 scope(p).to_string(),
-                format!("{}:{}", p.location.file, p.location.line),
+                format!("{}:{}", escape::text(&p.location.file), p.location.line),
             ]
         })
         .collect();
@@ -169,6 +174,17 @@ mod tests {
         pytest.direct = true;
         pytest.dev = true;
         vec![serde, pytest, itoa]
+    }
+
+    #[test]
+    fn text_table_escapes_terminal_controls() {
+        let mut packages = sample();
+        packages[0].name = "evil\x1b]0;pwned\x07".into();
+        let mut out = Vec::new();
+        write_text(&packages, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text}");
+        assert!(text.contains("evil\\x1b]0;pwned\\x07"), "{text}");
     }
 
     #[test]

@@ -15,10 +15,11 @@ use crate::inventory::Package;
 use crate::report::Problem;
 use crate::vuln::advisory::{self, Advisory, AffectedEntry};
 use crate::vuln::db::Database;
+use crate::vuln::fix::{self, FixAdvice};
 use crate::vuln::ignore::{IgnoreList, Verdict};
 use crate::vuln::matcher;
 use crate::vuln::names;
-use crate::vuln::severity::Scored;
+use crate::vuln::severity::{Basis, Scored};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use time::Date;
@@ -90,10 +91,18 @@ pub struct VulnMatch {
     pub url: String,
     /// The group's highest severity, and its vector.
     pub severity: Scored,
+    /// The id of the record the severity was taken from (a group member,
+    /// or an alias record found in the database); `None` when unscored.
+    pub severity_source: Option<String>,
+    /// Whether [`VulnMatch::severity_source`] is an alias record that does
+    /// not itself list the package (a CVE or GHSA record in the database).
+    pub severity_from_alias: bool,
     /// Fixed versions from every matching range, ascending where they parse.
     pub fixed_versions: Vec<String>,
-    /// The smallest fixed version above the installed one.
+    /// The suggested upgrade ([`FixAdvice::suggested`]).
     pub suggested_fix: Option<String>,
+    /// The full fix advice over every advisory for the package (see [`fix`]).
+    pub advice: FixAdvice,
     /// Whether it fails the run under the options.
     pub failing: bool,
 }
@@ -119,6 +128,13 @@ pub struct CheckStats {
     pub ignored: usize,
     /// Matches dropped by `--only-fixed`.
     pub unfixed_dropped: usize,
+    /// Pinned packages whose version does not parse under their
+    /// ecosystem's scheme (Composer `dev-master`): never matched, warned.
+    pub versions_unparseable: usize,
+    /// Matches whose severity came from an alias record.
+    pub severity_from_alias: usize,
+    /// Matches with no severity in any record or alias.
+    pub unscored: usize,
 }
 
 /// The outcome of a check.
@@ -147,7 +163,11 @@ struct PackageOutcome {
     groups: Vec<VulnMatch>,
     stats: CheckStats,
     problems: Vec<Problem>,
+    warning: Option<String>,
 }
+
+/// Most per-package "version does not parse" warnings listed (the rest are counted).
+pub const MAX_LISTED_VERSION_WARNINGS: usize = 20;
 
 /// Checks `packages` against `db`.
 pub fn check(db: &Database, packages: &[Package], options: &CheckOptions) -> CheckResult {
@@ -158,9 +178,16 @@ pub fn check(db: &Database, packages: &[Package], options: &CheckOptions) -> Che
     let mut result = CheckResult::default();
     let mut used = vec![false; options.ignores.entries.len()];
     let mut primary_ids = BTreeSet::new();
+    let mut version_warnings = 0usize;
     for outcome in outcomes {
         add_stats(&mut result.stats, &outcome.stats);
         result.problems.extend(outcome.problems);
+        if let Some(w) = outcome.warning {
+            version_warnings += 1;
+            if version_warnings <= MAX_LISTED_VERSION_WARNINGS {
+                result.warnings.push(w);
+            }
+        }
         for m in outcome.groups {
             primary_ids.insert(m.id.clone());
             let mut ids = vec![m.id.clone()];
@@ -173,9 +200,23 @@ pub fn check(db: &Database, packages: &[Package], options: &CheckOptions) -> Che
                     used[n] = true;
                     result.stats.ignored += 1;
                 }
-                Verdict::Report | Verdict::Expired(_) => result.matches.push(m),
+                Verdict::Report | Verdict::Expired(_) => {
+                    if m.severity_from_alias {
+                        result.stats.severity_from_alias += 1;
+                    }
+                    if m.severity.severity == Severity::Unknown {
+                        result.stats.unscored += 1;
+                    }
+                    result.matches.push(m)
+                }
             }
         }
+    }
+    if version_warnings > MAX_LISTED_VERSION_WARNINGS {
+        result.warnings.push(format!(
+            "... and {} more packages whose version does not parse",
+            version_warnings - MAX_LISTED_VERSION_WARNINGS
+        ));
     }
     result.stats.advisories_matched = primary_ids.len();
     result
@@ -192,6 +233,7 @@ fn add_stats(into: &mut CheckStats, s: &CheckStats) {
     into.ranges_unevaluated += s.ranges_unevaluated;
     into.events_unparseable += s.events_unparseable;
     into.unfixed_dropped += s.unfixed_dropped;
+    into.versions_unparseable += s.versions_unparseable;
 }
 
 fn check_package(db: &Database, package: &Package, options: &CheckOptions) -> PackageOutcome {
@@ -202,6 +244,7 @@ fn check_package(db: &Database, package: &Package, options: &CheckOptions) -> Pa
             ..CheckStats::default()
         },
         problems: Vec::new(),
+        warning: None,
     };
     if options.exclude_dev && package.dev {
         out.stats.dev_excluded = 1;
@@ -217,9 +260,25 @@ fn check_package(db: &Database, package: &Package, options: &CheckOptions) -> Pa
         return out;
     };
     let key = names::normalize(package.ecosystem, &package.name);
+    let scheme = crate::vuln::version::Scheme::for_ecosystem(package.ecosystem);
+    if matcher::parse(scheme, version).is_none() {
+        // Never matched by an ecosystem range, whether or not the database
+        // has advisories for it today: say so instead of reading as clean.
+        out.stats.versions_unparseable = 1;
+        out.warning = Some(format!(
+            "{}:{}: {} {} {version}: the version does not parse as a {} version, so advisories cannot be matched against it",
+            package.location.file,
+            package.location.line,
+            package.ecosystem,
+            package.name,
+            scheme.name()
+        ));
+    }
     // (advisory, its affected entries that matched)
     let mut hits: Vec<(&Advisory, Vec<&AffectedEntry>)> = Vec::new();
     let mut installed = matcher::Installed::new(version);
+    let all_entries: Vec<&AffectedEntry> =
+        db.lookup(package.ecosystem, &key).map(|(_, e)| e).collect();
     for (advisory, entry) in db.lookup(package.ecosystem, &key) {
         let eval = matcher::evaluate_with(entry, &mut installed);
         out.stats.ranges_git_skipped += eval.ranges_git_skipped;
@@ -241,8 +300,13 @@ fn check_package(db: &Database, package: &Package, options: &CheckOptions) -> Pa
             }
         }
     }
+    let advice = if hits.is_empty() {
+        FixAdvice::default()
+    } else {
+        fix::advise(package.ecosystem, version, &all_entries)
+    };
     for group in alias_groups(&hits) {
-        let m = merge_group(package, version, &group, options);
+        let m = merge_group(db, package, version, &group, &advice, options);
         if options.only_fixed && m.fixed_versions.is_empty() {
             out.stats.unfixed_dropped += 1;
             continue;
@@ -299,9 +363,11 @@ fn alias_groups<'a, 'h>(hits: &'h [Hit<'a>]) -> Vec<Vec<&'h Hit<'a>>> {
 }
 
 fn merge_group(
+    db: &Database,
     package: &Package,
     version: &str,
     group: &[&Hit],
+    advice: &FixAdvice,
     options: &CheckOptions,
 ) -> VulnMatch {
     let ecosystem = package.ecosystem;
@@ -330,20 +396,35 @@ fn merge_group(
                 .find(|s| !s.is_empty())
         })
         .unwrap_or_default();
-    let severity = group
-        .iter()
-        .map(|(a, _)| &a.severity)
-        .max_by(|x, y| {
-            (x.severity, x.score.unwrap_or(-1.0))
-                .partial_cmp(&(y.severity, y.score.unwrap_or(-1.0)))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        })
-        .cloned()
-        .unwrap_or(Scored {
-            severity: Severity::Unknown,
-            vector: None,
-            score: None,
-        });
+    // The group's best score; when no member has one, the best score of an
+    // alias record in the database (osv.dev's GHSA and CVE records carry
+    // CVSS vectors that Go and PyPA records leave out).
+    let better = |x: &Scored, y: &Scored| {
+        (x.severity, x.score.unwrap_or(-1.0))
+            .partial_cmp(&(y.severity, y.score.unwrap_or(-1.0)))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    };
+    let best_of = |advisories: &mut dyn Iterator<Item = &Advisory>| {
+        advisories
+            .filter(|a| a.severity.basis != Basis::Unscored)
+            .max_by(|x, y| better(&x.severity, &y.severity).then_with(|| y.id.cmp(&x.id)))
+            .map(|a| (a.severity.clone(), a.id.clone()))
+    };
+    let own = best_of(&mut group.iter().map(|(a, _)| *a));
+    let (severity, severity_source, severity_from_alias) = match own {
+        Some((s, id)) if s.severity != Severity::Unknown => (s, Some(id), false),
+        _ => {
+            let members: BTreeSet<&str> = group.iter().map(|(a, _)| a.id.as_str()).collect();
+            let mut aliases = all_ids
+                .iter()
+                .filter(|id| !members.contains(id.as_str()))
+                .filter_map(|id| db.get(id));
+            match best_of(&mut aliases) {
+                Some((s, id)) if s.severity != Severity::Unknown => (s, Some(id), true),
+                _ => (Scored::unscored(), None, false),
+            }
+        }
+    };
     let mut fixed: Vec<String> = Vec::new();
     for (_, entries) in group {
         for entry in entries {
@@ -363,8 +444,7 @@ fn merge_group(
             (None, None) => a.cmp(b),
         },
     );
-    let suggested_fix =
-        matcher::smallest_fix_above(ecosystem, version, fixed.iter().map(String::as_str));
+    let suggested_fix = advice.suggested().map(str::to_string);
     let failing = options
         .fail_on
         .fails(severity.severity, options.unscored_pass);
@@ -378,8 +458,11 @@ fn merge_group(
         id: primary,
         summary,
         severity,
+        severity_source,
+        severity_from_alias,
         fixed_versions: fixed,
         suggested_fix,
+        advice: advice.clone(),
         failing,
     }
 }
@@ -419,6 +502,11 @@ mod tests {
                 severity,
                 vector: None,
                 score: None,
+                basis: if severity == Severity::Unknown {
+                    Basis::Unscored
+                } else {
+                    Basis::DatabaseSpecific
+                },
             },
             affected: vec![AffectedEntry {
                 ecosystem: Ecosystem::CratesIo,
@@ -485,7 +573,10 @@ mod tests {
         assert_eq!(m.url, "https://example.test/RUSTSEC-1");
         assert_eq!(m.severity.severity, Severity::High);
         assert_eq!(m.fixed_versions, ["1.0.6", "1.0.9"]);
-        assert_eq!(m.suggested_fix.as_deref(), Some("1.0.6"));
+        // 1.0.6 is still inside RUSTSEC-1's range: every advisory counts.
+        assert_eq!(m.suggested_fix.as_deref(), Some("1.0.9"));
+        assert_eq!(m.severity_source.as_deref(), Some("GHSA-1"));
+        assert!(!m.severity_from_alias);
         assert_eq!(r.matches[1].id, "RUSTSEC-9");
         assert_eq!(r.stats.advisories_matched, 2);
     }

@@ -232,6 +232,23 @@ impl Database {
             })
     }
 
+    /// The advisory with this id, if loaded (alias records are looked up
+    /// this way to borrow their severity).
+    pub fn get(&self, id: &str) -> Option<&Advisory> {
+        self.ids.get(id).and_then(|&i| self.advisories.get(i))
+    }
+
+    /// The newest `modified` time among the loaded records, as written
+    /// (RFC 3339; `None` when no record carries one). This is how old the
+    /// data is, whatever the files' modification times say.
+    pub fn newest_modified(&self) -> Option<&str> {
+        self.advisories
+            .iter()
+            .map(|a| a.modified.as_str())
+            .filter(|m| !m.is_empty())
+            .max_by(|a, b| compare_rfc3339(a, b))
+    }
+
     /// Every advisory.
     pub fn advisories(&self) -> &[Advisory] {
         &self.advisories
@@ -245,6 +262,20 @@ impl Database {
     /// Records that were skipped as malformed, with the reason.
     pub fn warnings(&self) -> &[LoadWarning] {
         &self.warnings
+    }
+}
+
+/// Orders two RFC 3339 times by the instant they denote; strings that do
+/// not parse sort below those that do (then by text, deterministically).
+pub fn compare_rfc3339(a: &str, b: &str) -> std::cmp::Ordering {
+    let parse = |s: &str| {
+        time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339).ok()
+    };
+    match (parse(a), parse(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Greater,
+        (None, Some(_)) => std::cmp::Ordering::Less,
+        (None, None) => a.cmp(b),
     }
 }
 

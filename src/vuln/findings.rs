@@ -5,11 +5,15 @@
 //! [`add_to_report`] also records the counters and warnings of a check, so
 //! every command (`deps`, `sbom check`, `scan --deps`) reports the same way.
 
-use crate::finding::{Finding, FindingKind, Fingerprint, Location, PackageInfo, VulnerabilityInfo};
+use crate::finding::{
+    Finding, FindingKind, Fingerprint, Location, PackageInfo, SeveritySource, VulnerabilityInfo,
+};
 use crate::inventory::Package;
 use crate::report::Report;
 use crate::vuln::check::{CheckResult, VulnMatch};
 use crate::vuln::db::Database;
+use crate::vuln::fix;
+use crate::vuln::paths::PathFinder;
 
 /// Most individual malformed-record warnings listed in a report (the rest are counted).
 pub const MAX_LISTED_DB_WARNINGS: usize = 20;
@@ -55,6 +59,9 @@ pub fn add_to_report(
         ("vulnerabilities_ignored", s.ignored),
         ("vulnerabilities_unfixed_dropped", s.unfixed_dropped),
         ("vulnerabilities", result.matches.len()),
+        ("vulnerabilities_unscored", s.unscored),
+        ("severity_from_alias", s.severity_from_alias),
+        ("versions_unparseable", s.versions_unparseable),
         ("ecosystems_without_advisories", uncovered.len()),
     ] {
         stats.add(key, value as u64);
@@ -98,29 +105,42 @@ pub fn add_to_report(
             "the OSV database has no {ecosystem} advisories, so {ecosystem} packages were not checked (run `leakgate db update --ecosystem {ecosystem}`)"
         ));
     }
+    if s.versions_unparseable > 0 {
+        warnings.push(format!(
+            "{} packages have a version that does not parse and were not matched against advisories",
+            s.versions_unparseable
+        ));
+    }
+    if s.unscored > 0 {
+        warnings.push(format!(
+            "{} vulnerabilities have no severity in any record or alias: they fail the run unless --unscored-pass",
+            s.unscored
+        ));
+    }
     warnings.extend(result.warnings.iter().cloned());
     report.scan.errors.extend(result.problems.iter().cloned());
-    report
-        .findings
-        .extend(result.matches.iter().map(to_finding));
+    let mut paths = PathFinder::new(packages);
+    for m in &result.matches {
+        let path = paths.path_to(&m.package);
+        report.findings.push(finding_with_path(m, path));
+    }
+}
+
+/// The finding for one match, with the dependency path that brings the
+/// package in (empty for a direct dependency).
+pub fn finding_with_path(m: &VulnMatch, dependency_path: Vec<String>) -> Finding {
+    let mut f = to_finding(m);
+    if let Some(v) = f.vulnerability.as_mut() {
+        v.dependency_path = dependency_path;
+    }
+    f
 }
 
 /// The finding for one match.
 pub fn to_finding(m: &VulnMatch) -> Finding {
     let p = &m.package;
     let ecosystem = p.ecosystem.osv_name();
-    let help = match &m.suggested_fix {
-        Some(fix) => format!("Upgrade {} to {fix} or later.", p.name),
-        None if m.fixed_versions.is_empty() => format!(
-            "No fixed version of {} is known: remove or replace it, or record an ignore with a reason and an expiry date.",
-            p.name
-        ),
-        None => format!(
-            "Fixed in {} (none above the installed {}): check the advisory.",
-            m.fixed_versions.join(", "),
-            m.version
-        ),
-    };
+    let help = fix::help_text(&p.name, &m.version, &m.advice, &m.fixed_versions);
     Finding {
         kind: FindingKind::Vulnerability,
         rule_id: m.id.clone(),
@@ -159,6 +179,12 @@ pub fn to_finding(m: &VulnMatch) -> Finding {
             cvss_score: m.severity.score,
             url: Some(m.url.clone()),
             dev: p.dev,
+            severity_source: m.severity_source.as_ref().map(|id| SeveritySource {
+                id: id.clone(),
+                basis: m.severity.basis.as_str().to_string(),
+                alias: m.severity_from_alias,
+            }),
+            dependency_path: Vec::new(),
         }),
         help,
     }
@@ -169,7 +195,8 @@ mod tests {
     use super::*;
     use crate::finding::Severity;
     use crate::inventory::{Ecosystem, SourceLocation};
-    use crate::vuln::severity::Scored;
+    use crate::vuln::fix::FixAdvice;
+    use crate::vuln::severity::{Basis, Scored};
 
     fn vuln_match(fixed: &[&str], suggested: Option<&str>) -> VulnMatch {
         VulnMatch {
@@ -197,9 +224,16 @@ mod tests {
                 severity: Severity::High,
                 vector: Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N".into()),
                 score: Some(7.5),
+                basis: Basis::Cvss(3),
             },
+            severity_source: Some("GHSA-x84v-xcm2-53pg".into()),
+            severity_from_alias: true,
             fixed_versions: fixed.iter().map(|f| f.to_string()).collect(),
             suggested_fix: suggested.map(str::to_string),
+            advice: FixAdvice {
+                safe_from: suggested.map(str::to_string),
+                ..FixAdvice::default()
+            },
             failing: true,
         }
     }
@@ -225,6 +259,14 @@ mod tests {
         );
         let v = f.vulnerability.unwrap();
         assert_eq!(v.cvss_score, Some(7.5));
+        assert_eq!(
+            v.severity_source,
+            Some(SeveritySource {
+                id: "GHSA-x84v-xcm2-53pg".into(),
+                basis: "cvss_v3".into(),
+                alias: true
+            })
+        );
         assert_eq!(v.package.purl.as_deref(), Some("pkg:pypi/requests@2.19.1"));
         assert!(v.dev);
     }
@@ -237,7 +279,7 @@ mod tests {
         );
         assert_eq!(
             to_finding(&vuln_match(&["2.0.0"], None)).help,
-            "Fixed in 2.0.0 (none above the installed 2.19.1): check the advisory."
+            "Fixed in 2.0.0 (none above the installed 2.19.1 stays fixed): check the advisory."
         );
     }
 }

@@ -14,12 +14,16 @@ pub mod advisory;
 pub mod check;
 pub mod db;
 pub mod findings;
+pub mod fix;
 pub mod ignore;
+pub mod license;
 pub mod matcher;
 pub mod names;
 pub mod osv;
+pub mod paths;
 pub mod severity;
 pub mod source;
+pub mod triage;
 pub mod update;
 pub mod version;
 

@@ -24,6 +24,47 @@ pub struct Scored {
     pub vector: Option<String>,
     /// The CVSS base score, if any.
     pub score: Option<f64>,
+    /// What the severity rests on.
+    pub basis: Basis,
+}
+
+/// What a severity rests on, for reports that say where a score came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Basis {
+    /// A CVSS vector of the given major version (2, 3, 4).
+    Cvss(u8),
+    /// The publisher's word in `database_specific.severity`.
+    DatabaseSpecific,
+    /// A RustSec informational advisory (unmaintained crate, notice).
+    Informational,
+    /// Nothing: the advisory is unscored.
+    Unscored,
+}
+
+impl Basis {
+    /// The name used in reports: `cvss_v3`, `database_specific`, `informational`, `unscored`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Cvss(2) => "cvss_v2",
+            Basis::Cvss(3) => "cvss_v3",
+            Basis::Cvss(_) => "cvss_v4",
+            Basis::DatabaseSpecific => "database_specific",
+            Basis::Informational => "informational",
+            Basis::Unscored => "unscored",
+        }
+    }
+}
+
+impl Scored {
+    /// No score at all.
+    pub fn unscored() -> Scored {
+        Scored {
+            severity: Severity::Unknown,
+            vector: None,
+            score: None,
+            basis: Basis::Unscored,
+        }
+    }
 }
 
 /// Maps a CVSS base score to a severity: critical ≥ 9, high ≥ 7, medium ≥ 4,
@@ -77,14 +118,22 @@ pub fn of_record(record: &Record) -> Scored {
     // `--fail-on low` (or higher) lets it pass while the default
     // `--fail-on any` still reports and fails on it. `unsound` stays
     // `Unknown`: a soundness bug is a memory-safety bug without a score.
-    let fallback = match informational_kind(record) {
-        Some("unmaintained" | "notice") => Severity::Info,
-        _ => Severity::Unknown,
-    };
-    Scored {
-        severity: words.max().unwrap_or(fallback),
-        vector: None,
-        score: None,
+    if let Some(word) = words.max() {
+        return Scored {
+            severity: word,
+            vector: None,
+            score: None,
+            basis: Basis::DatabaseSpecific,
+        };
+    }
+    match informational_kind(record) {
+        Some("unmaintained" | "notice") => Scored {
+            severity: Severity::Info,
+            vector: None,
+            score: None,
+            basis: Basis::Informational,
+        },
+        _ => Scored::unscored(),
     }
 }
 
@@ -112,10 +161,11 @@ fn best_vector<'a>(entries: impl Iterator<Item = &'a SeverityScore>) -> Option<S
             }
         }
     }
-    best.map(|(_, score, vector)| Scored {
+    best.map(|(rank, score, vector)| Scored {
         severity: from_score(score),
         vector: Some(vector.to_string()),
         score: Some(score),
+        basis: Basis::Cvss(rank),
     })
 }
 
@@ -259,6 +309,7 @@ mod tests {
         let s = of_record(&r);
         assert_eq!(s.severity, Severity::Medium);
         assert_eq!(s.score, Some(6.9));
+        assert_eq!(s.basis.as_str(), "cvss_v4");
         assert!(s.vector.unwrap().starts_with("CVSS:4.0/"));
     }
 
@@ -267,6 +318,7 @@ mod tests {
         let r = record(r#"{"id":"X","database_specific":{"severity":"MODERATE"}}"#);
         assert_eq!(of_record(&r).severity, Severity::Medium);
         assert_eq!(of_record(&r).vector, None);
+        assert_eq!(of_record(&r).basis, Basis::DatabaseSpecific);
         let r = record(r#"{"id":"X","affected":[{"database_specific":{"severity":"CRITICAL"}}]}"#);
         assert_eq!(of_record(&r).severity, Severity::Critical);
         let r = record(r#"{"id":"X","severity":[{"type":"CVSS_V3","score":"garbage"}]}"#);

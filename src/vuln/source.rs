@@ -18,8 +18,18 @@ use std::path::{Path, PathBuf};
 /// Largest uncompressed zip entry accepted (real records are a few KiB; the
 /// biggest PyPA records with long version lists stay under 1 MiB).
 pub const MAX_ENTRY_BYTES: u64 = 32 * 1024 * 1024;
-/// Largest total uncompressed size read from one zip.
-pub const MAX_ZIP_TOTAL_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+/// Largest total uncompressed size read from one zip (osv.dev's largest
+/// per-ecosystem export is well below it).
+pub const MAX_ZIP_TOTAL_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+/// Largest ratio of uncompressed bytes read to the zip's size on disk. OSV
+/// JSON deflates about 10:1; a zip bomb reaches 1000:1 and more.
+pub const MAX_ZIP_RATIO: u64 = 100;
+/// Uncompressed bytes below which the ratio is not checked (tiny zips of
+/// a few records compress unusually well).
+pub const ZIP_RATIO_FLOOR: u64 = 16 * 1024 * 1024;
+/// Uncompressed bytes buffered before a parallel parse: memory stays
+/// proportional to this, not to the archive.
+const CHUNK_BYTES: usize = 64 * 1024 * 1024;
 /// Most entries read from one zip.
 pub const MAX_ZIP_ENTRIES: usize = 2_000_000;
 /// Zip entries buffered before a parallel parse.
@@ -133,7 +143,17 @@ fn read_dir(dir: &Path, harvest: &mut Harvest) -> Result<(), DbError> {
 
 fn parse_file(path: &Path, format: RecordFormat) -> Vec<Parsed> {
     let label = path.display().to_string();
-    match std::fs::read(path) {
+    // A bounded read: `--db /dev/zero` or a huge file must not exhaust memory.
+    let read = File::open(path).and_then(|f| {
+        let mut bytes = Vec::new();
+        f.take(MAX_ENTRY_BYTES + 1).read_to_end(&mut bytes)?;
+        Ok(bytes)
+    });
+    match read {
+        Ok(bytes) if bytes.len() as u64 > MAX_ENTRY_BYTES => vec![Err(LoadWarning {
+            source: label,
+            message: format!("record file exceeds the {MAX_ENTRY_BYTES}-byte limit"),
+        })],
         Ok(bytes) => parse_bytes(&bytes, format, &label),
         Err(e) => vec![Err(LoadWarning {
             source: label,
@@ -192,7 +212,9 @@ fn read_zip(path: &Path, harvest: &mut Harvest) -> Result<(), DbError> {
         });
     }
     let label = path.display().to_string();
+    let compressed = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0).max(1);
     let mut total: u64 = 0;
+    let mut chunk_bytes: usize = 0;
     let mut chunk: Vec<(Vec<u8>, RecordFormat, String)> = Vec::with_capacity(CHUNK);
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(zip_err)?;
@@ -241,9 +263,19 @@ fn read_zip(path: &Path, harvest: &mut Harvest) -> Result<(), DbError> {
                 message: format!("more than {MAX_ZIP_TOTAL_BYTES} uncompressed bytes"),
             });
         }
+        if total > ZIP_RATIO_FLOOR && total / compressed > MAX_ZIP_RATIO {
+            return Err(DbError::ZipLimit {
+                path: path.to_path_buf(),
+                message: format!(
+                    "{total} uncompressed bytes from a {compressed}-byte archive exceed the {MAX_ZIP_RATIO}:1 compression ratio limit (a zip bomb?)"
+                ),
+            });
+        }
+        chunk_bytes += bytes.len();
         chunk.push((bytes, format, source));
-        if chunk.len() == CHUNK {
+        if chunk.len() == CHUNK || chunk_bytes >= CHUNK_BYTES {
             parse_chunk(&mut chunk, harvest);
+            chunk_bytes = 0;
         }
     }
     parse_chunk(&mut chunk, harvest);

@@ -252,8 +252,11 @@ pub struct StatusRow {
     pub ecosystem: Ecosystem,
     /// Advisories for it.
     pub records: usize,
-    /// Newest modification time of the source's files.
+    /// The newest `modified` time of the ecosystem's records in the source:
+    /// how old the data is (file times only say when it was copied).
     pub modified: Option<SystemTime>,
+    /// That time as the record writes it (RFC 3339).
+    pub newest_record: Option<String>,
 }
 
 /// Per-source, per-ecosystem record counts and ages. Sources laid out as the
@@ -272,14 +275,22 @@ pub fn status(paths: &[PathBuf]) -> Result<(Vec<StatusRow>, usize), DbError> {
         for source in sources {
             let db = Database::load(std::slice::from_ref(&source))?;
             malformed += db.stats().records_malformed;
-            let modified = newest_mtime(&source);
             let per: BTreeMap<Ecosystem, usize> = db.stats().per_ecosystem.clone();
             for (ecosystem, records) in per {
+                let newest = db
+                    .advisories()
+                    .iter()
+                    .filter(|a| a.affected.iter().any(|e| e.ecosystem == ecosystem))
+                    .map(|a| a.modified.as_str())
+                    .filter(|m| parse_time(m).is_some())
+                    .max_by(|a, b| crate::vuln::db::compare_rfc3339(a, b))
+                    .map(str::to_string);
                 rows.push(StatusRow {
                     source: source.clone(),
                     ecosystem,
                     records,
-                    modified,
+                    modified: newest.as_deref().and_then(parse_time),
+                    newest_record: newest,
                 });
             }
         }
@@ -299,12 +310,11 @@ fn cache_zips(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn newest_mtime(path: &Path) -> Option<SystemTime> {
-    ignore::WalkBuilder::new(path)
-        .standard_filters(false)
-        .build()
-        .flatten()
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .filter_map(|e| e.metadata().ok()?.modified().ok())
-        .max()
+/// An RFC 3339 time as a `SystemTime` (`None` when it does not parse or
+/// lies before 1970).
+fn parse_time(s: &str) -> Option<SystemTime> {
+    let t = time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
+        .ok()?;
+    let secs = u64::try_from(t.unix_timestamp()).ok()?;
+    SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(secs))
 }
