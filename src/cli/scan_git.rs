@@ -187,6 +187,44 @@ fn pre_push(
     Ok(out)
 }
 
+// failclosed: skips are named (stderr and report warnings), paths must exist.
+
+/// Most skipped files named one per line on stderr (all are in the report).
+const MAX_SKIPS_ON_STDERR: usize = 50;
+
+/// Names every skipped file: in the report's warnings (so JSON, SARIF,
+/// JUnit and GitLab carry them) and on stderr, and counts them.
+pub fn report_skips(skipped: &[leakgate::source::Skip], report: &mut Report) {
+    for (i, skip) in skipped.iter().enumerate() {
+        if i < MAX_SKIPS_ON_STDERR {
+            eprintln!("leakgate: warning: {skip}");
+        } else if i == MAX_SKIPS_ON_STDERR {
+            eprintln!(
+                "leakgate: warning: {} more skipped file(s) are listed in the report",
+                skipped.len() - i
+            );
+        }
+        report.scan.warnings.push(skip.to_string());
+    }
+    report
+        .scan
+        .stats
+        .add(leakgate::source::keys::FILES_SKIPPED, skipped.len() as u64);
+}
+
+/// Fails (exit 2) when a PATH argument other than `-` does not exist.
+pub fn require_paths_exist(paths: &[PathBuf]) -> anyhow::Result<()> {
+    for p in paths {
+        if p.as_os_str() != "-" && std::fs::symlink_metadata(p).is_err() {
+            anyhow::bail!(
+                "{}: no such file or directory",
+                leakgate::escape::path(p)
+            );
+        }
+    }
+    Ok(())
+}
+
 fn merge(report: &mut Report, mode: &str, revisions: &str, out: ScanOutput) {
     report.findings.extend(out.findings);
     report.scan.stats.merge(&out.stats);
@@ -196,4 +234,5 @@ fn merge(report: &mut Report, mode: &str, revisions: &str, out: ScanOutput) {
     }
     report.scan.errors.extend(out.errors);
     report.scan.warnings.extend(out.warnings);
+    report_skips(&out.skipped, report);
 }

@@ -39,6 +39,8 @@ pub struct ScanOutput {
     pub errors: Vec<Problem>,
     /// Non-fatal notes (truncated history, conflicted paths, ...).
     pub warnings: Vec<String>,
+    /// Files deliberately not scanned, each named.
+    pub skipped: Vec<crate::source::Skip>,
 }
 
 /// Errors that stop a git scan. Each names the repository, ref or input line
