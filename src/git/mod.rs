@@ -105,6 +105,14 @@ pub enum GitError {
         #[source]
         source: git2::Error,
     },
+    /// The index file is malformed (checksum, impossible counts, nesting).
+    #[error("{}: corrupt git index: {reason} (git refuses it too; `git reset` rebuilds it from HEAD, unstaging everything)", crate::escape::path(path))]
+    CorruptIndex {
+        /// The index file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// Reading the pre-push input failed.
     #[error("cannot read {what}: {source}")]
     Io {

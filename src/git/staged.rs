@@ -68,14 +68,27 @@ pub fn scan_staged(
     let mut out = ScanOutput::default();
     out.stats.set("mode", "staged");
     let default_index = repository.path().join("index");
-    let fast = head_tree.as_ref().and_then(|head| {
-        let parsed = index::read(index_file.unwrap_or(&default_index))?;
-        match index::changes(repository, &parsed, head) {
+    let index_path = index_file.unwrap_or(&default_index);
+    // The index is parsed (and checked) first whatever the mode: a corrupt
+    // one stops the scan with its problem named, before libgit2 sees it.
+    let parsed = match index::read(index_path) {
+        Ok(parsed) => Some(parsed),
+        Err(index::IndexError::Unsupported(_)) => None,
+        Err(index::IndexError::Corrupt(reason)) => {
+            return Err(GitError::CorruptIndex {
+                path: index_path.to_path_buf(),
+                reason,
+            })
+        }
+    };
+    let fast = match (head_tree.as_ref(), parsed) {
+        (Some(head), Some(parsed)) => match index::changes(repository, &parsed, head) {
             Ok((changes, false)) => Some(changes),
             // Deletions may be halves of renames: let libgit2 pair them.
             _ => None,
-        }
-    });
+        },
+        _ => None,
+    };
     let staged = match fast {
         Some(changes) => changes
             .into_iter()
