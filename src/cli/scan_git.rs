@@ -2,7 +2,6 @@
 //! `--since` and `--pre-push` (pre-push and CI), `--history` (audit). Turns
 //! the flags into calls to [`leakgate::git`] and the result into the report.
 
-use anyhow::Context;
 use clap::Args;
 use leakgate::git::history::{HistoryOptions, RefSelection};
 use leakgate::git::progress::Progress;
@@ -10,7 +9,7 @@ use leakgate::git::range::CommitScanOptions;
 use leakgate::git::{history, prepush, range, repo, staged, ScanOutput};
 use leakgate::report::Report;
 use leakgate::scanner::Scanner;
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Flags selecting a git source. At most one mode; PATH (optional) is any
@@ -174,11 +173,7 @@ fn pre_push(
             "--pre-push reads git's pre-push input (`<local ref> <local sha> <remote ref> <remote sha>` lines) on stdin; run it from the pre-push hook or pipe the lines in"
         );
     }
-    let mut input = String::new();
-    stdin
-        .lock()
-        .read_to_string(&mut input)
-        .context("cannot read the pre-push input from stdin")?;
+    let input = prepush::read_input(&mut stdin.lock())?;
     let updates = prepush::parse_updates(&input)?;
     let (commits, warnings) = prepush::commits_to_push(repository, &updates)?;
     let mut out = range::scan_commits(repository, &commits, scanner, opts, progress)?;

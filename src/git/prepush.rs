@@ -38,7 +38,7 @@ pub fn parse_updates(input: &str) -> Result<Vec<PushUpdate>, GitError> {
         }
         let bad = |reason: &str| GitError::PrePushInput {
             line_no: i + 1,
-            line: trimmed.to_string(),
+            line: shown_line(trimmed),
             reason: reason.to_string(),
         };
         let fields: Vec<&str> = trimmed.split_whitespace().collect();
@@ -61,6 +61,65 @@ pub fn parse_updates(input: &str) -> Result<Vec<PushUpdate>, GitError> {
         });
     }
     Ok(updates)
+}
+
+/// Most characters of a malformed input line quoted in an error.
+pub const MAX_QUOTED_CHARS: usize = 120;
+
+/// Largest pre-push input read (about 400,000 ref lines).
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
+/// A malformed line as an error quotes it: at most [`MAX_QUOTED_CHARS`]
+/// characters (then `… (N bytes)`), control characters escaped, so a
+/// hostile or broken input cannot flood or drive the terminal.
+pub fn shown_line(line: &str) -> String {
+    let cut = line
+        .char_indices()
+        .nth(MAX_QUOTED_CHARS)
+        .map_or(line.len(), |(at, _)| at);
+    let head = crate::escape::text(&line[..cut]);
+    if cut < line.len() {
+        format!("{head}… ({} bytes)", line.len())
+    } else {
+        head.into_owned()
+    }
+}
+
+/// Reads git's pre-push input from `input`: at most [`MAX_INPUT_BYTES`],
+/// and UTF-8 (ref names and hex ids always are).
+pub fn read_input(input: &mut dyn std::io::Read) -> Result<String, GitError> {
+    let mut raw = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut *input, MAX_INPUT_BYTES + 1),
+        &mut raw,
+    )
+        .map_err(|source| GitError::Io {
+            what: "the pre-push input on stdin".to_string(),
+            source,
+        })?;
+    if raw.len() as u64 > MAX_INPUT_BYTES {
+        return Err(GitError::Io {
+            what: "the pre-push input on stdin".to_string(),
+            source: std::io::Error::other(format!(
+                "more than {MAX_INPUT_BYTES} bytes: not git's pre-push input"
+            )),
+        });
+    }
+    String::from_utf8(raw).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let line_no = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| start + p);
+        GitError::PrePushInput {
+            line_no,
+            line: shown_line(&String::from_utf8_lossy(&bytes[start..end])),
+            reason: "not UTF-8".to_string(),
+        }
+    })
 }
 
 /// The commits the push sends, oldest first, without duplicates across
@@ -148,5 +207,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("not a full object id"), "{err}");
+        // A huge line with control characters is quoted short and escaped.
+        let hostile = format!("x\x1b]0;pwned\x07 {}", "A".repeat(1 << 20));
+        let err = parse_updates(&hostile).unwrap_err().to_string();
+        assert!(err.len() < 400, "{}", err.len());
+        assert!(err.contains("x\\x1b]0;pwned\\x07 AAA"), "{err}");
+        assert!(err.contains("(1048588 bytes)"), "{err}");
+        assert!(!err.contains('\x1b'));
+        let err = read_input(&mut b"ok\nbad \xff line\n".as_slice())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "pre-push input line 2: not UTF-8: `bad \u{fffd} line`");
     }
 }
