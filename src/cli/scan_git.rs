@@ -177,6 +177,7 @@ fn pre_push(
     let updates = prepush::parse_updates(&input)?;
     let (commits, warnings) = prepush::commits_to_push(repository, &updates)?;
     let mut out = range::scan_commits(repository, &commits, scanner, opts, progress)?;
+    prepush::scan_pushed_tags(repository, &updates, scanner, opts.max_size, &mut out)?;
     out.warnings.extend(warnings);
     out.stats.set("refs_pushed", updates.len() as u64);
     Ok(out)

@@ -10,6 +10,7 @@
 //! the remote-tracking refs stand in for it, with a warning.
 
 use super::range::walk;
+use super::tags::Peeled;
 use super::{GitContext, GitError};
 use git2::{Oid, Repository};
 use std::collections::HashSet;
@@ -61,6 +62,39 @@ pub fn parse_updates(input: &str) -> Result<Vec<PushUpdate>, GitError> {
         });
     }
     Ok(updates)
+}
+
+fn peel(repository: &Repository, update: &PushUpdate) -> Result<Peeled, GitError> {
+    super::tags::peel(repository, &update.local_ref, update.local)
+}
+
+/// Scans what a push sends besides commits: the messages of the annotated
+/// tags pushed, and the blobs and trees that pushed tags point at. Adds the
+/// findings, skips and stats to `out`.
+pub fn scan_pushed_tags(
+    repository: &Repository,
+    updates: &[PushUpdate],
+    scanner: &crate::scanner::Scanner,
+    max_size: u64,
+    out: &mut super::ScanOutput,
+) -> Result<(), GitError> {
+    let mut pushed = Vec::new();
+    for update in updates.iter().filter(|u| !u.local.is_zero()) {
+        let mut p = peel(repository, update)?;
+        if p.tags.is_empty() && p.kind == git2::ObjectType::Commit {
+            continue;
+        }
+        if p.kind == git2::ObjectType::Commit {
+            // A tag of a commit: only its message is new here, the commits
+            // are scanned by the range walk.
+            p.kind = git2::ObjectType::Any;
+        }
+        pushed.push(p);
+    }
+    let mut set = super::attribution::FindingSet::new(false);
+    super::tags::scan_targets(repository, &pushed, scanner, max_size, &mut set, out)?;
+    out.findings.extend(set.into_findings());
+    Ok(())
 }
 
 /// Most characters of a malformed input line quoted in an error.
@@ -151,24 +185,37 @@ pub fn commits_to_push(
         if update.local.is_zero() {
             continue;
         }
-        if repository.find_commit(update.local).is_err() {
-            return Err(GitError::UnknownRevision {
-                spec: update.local.to_string(),
-                reason: format!("{} is not a commit in this repository", update.local_ref),
-            });
-        }
+        // An annotated tag is pushed as its tag object: peel it. Tags of
+        // blobs and trees have no commits ([`scan_pushed_tags`] scans them).
+        let local = match peel(repository, update) {
+            Ok(p) if p.kind == git2::ObjectType::Commit => p.target,
+            Ok(_) => continue,
+            Err(_) => {
+                return Err(GitError::UnknownRevision {
+                    spec: update.local.to_string(),
+                    reason: format!(
+                        "{} is not an object in this repository",
+                        crate::escape::text(&update.local_ref)
+                    ),
+                })
+            }
+        };
+        let remote = repository
+            .find_object(update.remote, None)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id());
         let hide = if update.remote.is_zero() {
             tips(repository)?
-        } else if repository.find_commit(update.remote).is_ok() {
-            vec![update.remote]
+        } else if let Ok(remote) = remote {
+            vec![remote]
         } else {
             warnings.push(format!(
                 "{}: the remote's commit {} is not in this repository (fetch first); scanning the commits not on any remote-tracking ref instead",
-                update.remote_ref, update.remote
+                crate::escape::text(&update.remote_ref), update.remote
             ));
             tips(repository)?
         };
-        for id in walk(repository, &[update.local], &hide)? {
+        for id in walk(repository, &[local], &hide)? {
             if seen.insert(id) {
                 all.push(id);
             }
