@@ -23,12 +23,8 @@ fn scan(dir: &Path, args: &[&str]) -> (i32, Value, String) {
         .args(["-f", "json"])
         .output()
         .unwrap();
-    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "no JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
     (
         out.status.code().unwrap_or(-1),
         report,
@@ -221,7 +217,8 @@ fn links_out_of_the_root_devices_and_fifos_are_not_read() {
     let root = dir.path().join("r");
     write(&root, "inside.txt", format!("{}\n", secret(1)));
     write(dir.path(), "outside.txt", format!("{}\n", secret(2)));
-    let link = |target: &Path, name: &str| std::os::unix::fs::symlink(target, root.join(name)).unwrap();
+    let link =
+        |target: &Path, name: &str| std::os::unix::fs::symlink(target, root.join(name)).unwrap();
     link(&dir.path().join("outside.txt"), "out-link");
     link(Path::new("/dev/zero"), "zero");
     link(Path::new("/dev/stdin"), "stdin");
@@ -242,7 +239,11 @@ fn links_out_of_the_root_devices_and_fifos_are_not_read() {
     // as skipped or, when it cannot be resolved, as unreadable; never read.
     let errors: Vec<String> = report["scan"]["errors"]
         .as_array()
-        .map(|a| a.iter().map(|e| e["path"].as_str().unwrap().to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|e| e["path"].as_str().unwrap().to_string())
+                .collect()
+        })
         .unwrap_or_default();
     let mut all: Vec<&str> = named.clone();
     all.extend(errors.iter().map(String::as_str));

@@ -106,7 +106,10 @@ fn secrets_in_commit_messages_are_found_and_never_printed() {
     let t = TestRepo::new();
     t.add("config.txt", &format!("key = {}\n", secret(1)));
     let leaked = secret(2);
-    t.commit(&format!("add key {leaked}\n\nbody also has {}\n", secret(3)));
+    t.commit(&format!(
+        "add key {leaked}\n\nbody also has {}\n",
+        secret(3)
+    ));
     for format in ["json", "jsonl", "sarif", "junit", "gitlab", "text", "csv"] {
         let out = t
             .leakgate()
@@ -115,7 +118,10 @@ fn secrets_in_commit_messages_are_found_and_never_printed() {
             .unwrap();
         assert_eq!(out.status.code(), Some(1), "{format}");
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(!text.contains(&leaked), "{format} leaks the message secret: {text}");
+        assert!(
+            !text.contains(&leaked),
+            "{format} leaks the message secret: {text}"
+        );
         assert!(!text.contains(&secret(3)), "{format}");
         assert!(!stderr_of(&out).contains(&leaked));
     }
@@ -129,7 +135,9 @@ fn secrets_in_commit_messages_are_found_and_never_printed() {
             ("config.txt".to_string(), 1)
         ]
     );
-    let summary = findings(&report)[2]["location"]["message"].as_str().unwrap();
+    let summary = findings(&report)[2]["location"]["message"]
+        .as_str()
+        .unwrap();
     assert!(summary.starts_with("add key ghp_"), "{summary}");
     assert!(!summary.contains(&leaked), "{summary}");
     assert_eq!(report["scan"]["stats"]["commit_messages"], 1);
@@ -144,7 +152,10 @@ fn range_and_pre_push_scan_commit_messages() {
     let tip = t.commit(&format!("token {}", secret(4)));
     let (code, report) = t.json(&["scan", "--range", &format!("{base}..{tip}")]);
     assert_eq!(code, 1);
-    assert_eq!(locations(&report), vec![("<commit message>".to_string(), 1)]);
+    assert_eq!(
+        locations(&report),
+        vec![("<commit message>".to_string(), 1)]
+    );
     assert_eq!(findings(&report)[0]["location"]["commit"], tip.to_string());
     let input = format!("refs/heads/main {tip} refs/heads/main {base}\n");
     let out = t
@@ -155,7 +166,10 @@ fn range_and_pre_push_scan_commit_messages() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(locations(&report), vec![("<commit message>".to_string(), 1)]);
+    assert_eq!(
+        locations(&report),
+        vec![("<commit message>".to_string(), 1)]
+    );
 }
 
 // 9.6 and 9.7: tags of blobs and trees, and tag messages.
@@ -165,19 +179,32 @@ fn all_refs_scans_tags_of_blobs_trees_and_tag_messages() {
     t.add("a.txt", "clean\n");
     let head = t.commit("clean");
     let blob = t.repo.blob(format!("{}\n", secret(5)).as_bytes()).unwrap();
-    t.repo.reference("refs/tags/key-backup", blob, false, "").unwrap();
+    t.repo
+        .reference("refs/tags/key-backup", blob, false, "")
+        .unwrap();
     let mut tb = t.repo.treebuilder(None).unwrap();
-    let inner = t.repo.blob(format!("x\n{}\n", secret(6)).as_bytes()).unwrap();
+    let inner = t
+        .repo
+        .blob(format!("x\n{}\n", secret(6)).as_bytes())
+        .unwrap();
     tb.insert("creds.txt", inner, 0o100644).unwrap();
     let sub = tb.write().unwrap();
     let mut top = t.repo.treebuilder(None).unwrap();
     top.insert("dir", sub, 0o040000).unwrap();
     let tree = top.write().unwrap();
-    t.repo.reference("refs/tags/snapshot", tree, false, "").unwrap();
+    t.repo
+        .reference("refs/tags/snapshot", tree, false, "")
+        .unwrap();
     let sig = git2::Signature::now("Tagger", "tagger@example.com").unwrap();
     let target = t.repo.find_object(head, None).unwrap();
     t.repo
-        .tag("v1", &target, &sig, &format!("release\n\ntoken {}\n", secret(7)), false)
+        .tag(
+            "v1",
+            &target,
+            &sig,
+            &format!("release\n\ntoken {}\n", secret(7)),
+            false,
+        )
         .unwrap();
     let (code, report) = t.json(&["scan", "--history", "--all-refs"]);
     assert_eq!(code, 1, "{report}");
@@ -203,7 +230,13 @@ fn pushing_an_annotated_tag_scans_its_message() {
     let target = t.repo.find_object(head, None).unwrap();
     let tag = t
         .repo
-        .tag("v2", &target, &sig, &format!("notes {}\n", secret(8)), false)
+        .tag(
+            "v2",
+            &target,
+            &sig,
+            &format!("notes {}\n", secret(8)),
+            false,
+        )
         .unwrap();
     let zero = "0".repeat(40);
     let input = format!("refs/tags/v2 {tag} refs/tags/v2 {zero}\n");

@@ -134,7 +134,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             report.scan.errors.len()
         );
     }
-    let skipped = report.scan.stats.get_u64(leakgate::source::keys::FILES_SKIPPED);
+    let skipped = report
+        .scan
+        .stats
+        .get_u64(leakgate::source::keys::FILES_SKIPPED);
     if args.strict && skipped > 0 {
         anyhow::bail!("{skipped} file(s) were skipped, not scanned (--strict)");
     }

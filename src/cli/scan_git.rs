@@ -212,10 +212,7 @@ pub fn report_skips(skipped: &[leakgate::source::Skip], report: &mut Report) {
 pub fn require_paths_exist(paths: &[PathBuf]) -> anyhow::Result<()> {
     for p in paths {
         if p.as_os_str() != "-" && std::fs::symlink_metadata(p).is_err() {
-            anyhow::bail!(
-                "{}: no such file or directory",
-                leakgate::escape::path(p)
-            );
+            anyhow::bail!("{}: no such file or directory", leakgate::escape::path(p));
         }
     }
     Ok(())

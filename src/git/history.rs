@@ -149,7 +149,8 @@ pub fn scan_history(
                 let Some(matches) = scan.matches.get(&changed.id) else {
                     continue;
                 };
-                let meta = meta.get_or_insert_with(|| super::message::commit_meta(scanner, &commit));
+                let meta =
+                    meta.get_or_insert_with(|| super::message::commit_meta(scanner, &commit));
                 let path = super::path_string(&changed.path);
                 let ctx = BlobContext {
                     path: &path,
@@ -175,7 +176,14 @@ pub fn scan_history(
     out.stats.set("commit_messages", messages);
     if opts.refs == RefSelection::AllRefs {
         let refs = super::tags::resolve(repository)?;
-        super::tags::scan_targets(repository, &refs, scanner, opts.max_size, &mut set, &mut out)?;
+        super::tags::scan_targets(
+            repository,
+            &refs,
+            scanner,
+            opts.max_size,
+            &mut set,
+            &mut out,
+        )?;
     }
     // end failclosed
     out.findings = set.into_findings();

@@ -101,14 +101,15 @@ pub fn read(path: &Path) -> Result<FastIndex, IndexError> {
     if std::fs::symlink_metadata(path).is_err() {
         return Err(IndexError::Unsupported("no index file"));
     }
-    let data = crate::source::read::read_small(path, None, MAX_INDEX_BYTES).map_err(|r| {
-        IndexError::Corrupt(format!("{}: {r}", crate::escape::path(path)))
-    })?;
+    let data = crate::source::read::read_small(path, None, MAX_INDEX_BYTES)
+        .map_err(|r| IndexError::Corrupt(format!("{}: {r}", crate::escape::path(path))))?;
     parse(&data)
 }
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_be_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 /// Smallest on-disk entry: 62 bytes of fixed fields, then at least a NUL.
@@ -138,7 +139,9 @@ pub fn parse(data: &[u8]) -> Result<FastIndex, IndexError> {
         use sha1::Digest;
         let digest = sha1::Sha1::digest(&data[..end]);
         if digest.as_slice() != trailer {
-            return Err(corrupt("checksum mismatch (the trailing SHA-1 does not match the content)"));
+            return Err(corrupt(
+                "checksum mismatch (the trailing SHA-1 does not match the content)",
+            ));
         }
     }
     if u32::try_from(data.len()).is_err() {
@@ -193,10 +196,9 @@ pub fn parse(data: &[u8]) -> Result<FastIndex, IndexError> {
                     .checked_add(1)
                     .ok_or_else(|| corrupt("path prefix length overflows"))?;
             }
-            let keep = previous
-                .len()
-                .checked_sub(strip)
-                .ok_or_else(|| IndexError::Corrupt(format!("entry {n} strips more than the previous path")))?;
+            let keep = previous.len().checked_sub(strip).ok_or_else(|| {
+                IndexError::Corrupt(format!("entry {n} strips more than the previous path"))
+            })?;
             let len = data
                 .get(at..end)
                 .and_then(|rest| memchr::memchr(0, rest))

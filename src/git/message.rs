@@ -54,7 +54,9 @@ pub fn redact(scanner: &Scanner, text: &str) -> String {
             continue;
         }
         out.push_str(&String::from_utf8_lossy(&bytes[at..start]));
-        out.push_str(&finding::redact(&String::from_utf8_lossy(&bytes[start..end])));
+        out.push_str(&finding::redact(&String::from_utf8_lossy(
+            &bytes[start..end],
+        )));
         at = end;
     }
     out.push_str(&String::from_utf8_lossy(&bytes[at..]));
@@ -97,7 +99,13 @@ pub fn scan_commit_messages(
             commit: Some(&meta),
         };
         for f in scanner.findings(&matches, &ctx) {
-            set.add(f, Origin { commit: id, blob: id });
+            set.add(
+                f,
+                Origin {
+                    commit: id,
+                    blob: id,
+                },
+            );
         }
     }
     Ok(scanned)

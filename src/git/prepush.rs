@@ -127,10 +127,10 @@ pub fn read_input(input: &mut dyn std::io::Read) -> Result<String, GitError> {
         &mut std::io::Read::take(&mut *input, MAX_INPUT_BYTES + 1),
         &mut raw,
     )
-        .map_err(|source| GitError::Io {
-            what: "the pre-push input on stdin".to_string(),
-            source,
-        })?;
+    .map_err(|source| GitError::Io {
+        what: "the pre-push input on stdin".to_string(),
+        source,
+    })?;
     if raw.len() as u64 > MAX_INPUT_BYTES {
         return Err(GitError::Io {
             what: "the pre-push input on stdin".to_string(),
@@ -143,7 +143,10 @@ pub fn read_input(input: &mut dyn std::io::Read) -> Result<String, GitError> {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.into_bytes();
         let line_no = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        let start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
         let end = bytes[start..]
             .iter()
             .position(|&b| b == b'\n')

@@ -9,9 +9,9 @@
 //! date and message.
 
 use super::attribution::{introduced_blobs, FindingSet, Origin};
-use super::message::commit_meta;
 use super::blobs::scan_blobs;
 use super::diff::{added_lines, AddedLines};
+use super::message::commit_meta;
 use super::progress::Progress;
 use super::{repo, GitContext, GitError, ScanOutput};
 use crate::scanner::{BlobContext, Scanner};

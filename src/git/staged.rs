@@ -27,8 +27,8 @@ use super::{repo, GitContext, GitError, ScanOutput};
 use crate::scanner::{BlobContext, Scanner};
 use crate::source::text::{self, Encoding};
 use crate::source::{keys, Skip, SkipReason};
-use std::borrow::Cow;
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository, Tree};
+use std::borrow::Cow;
 use std::path::Path;
 
 const MODE_LINK: u32 = 0o120000;

@@ -44,7 +44,9 @@ pub fn peel(repository: &Repository, name: &str, id: Oid) -> Result<Peeled, GitE
         match object.kind() {
             Some(ObjectType::Tag) if tags.len() < MAX_TAG_CHAIN => {
                 tags.push(at);
-                let tag = object.peel_to_tag().git_context(|| format!("reading tag {at}"))?;
+                let tag = object
+                    .peel_to_tag()
+                    .git_context(|| format!("reading tag {at}"))?;
                 at = tag.target_id();
             }
             Some(kind @ (ObjectType::Commit | ObjectType::Tree | ObjectType::Blob)) => {
@@ -119,9 +121,19 @@ pub fn scan_targets(
                         let name = format!("{prefix}{}", super::path_string(entry.name_bytes()));
                         match entry.kind() {
                             Some(ObjectType::Tree) => stack.push((entry.id(), format!("{name}/"))),
-                            Some(ObjectType::Blob) if super::diff::is_file_mode(entry.filemode()) => {
+                            Some(ObjectType::Blob)
+                                if super::diff::is_file_mode(entry.filemode()) =>
+                            {
                                 let path = format!("{}:{name}", r.name);
-                                scan_blob(repository, &path, entry.id(), scanner, max_size, set, out)?;
+                                scan_blob(
+                                    repository,
+                                    &path,
+                                    entry.id(),
+                                    scanner,
+                                    max_size,
+                                    set,
+                                    out,
+                                )?;
                             }
                             _ => {}
                         }
@@ -146,7 +158,9 @@ fn scan_blob(
     set: &mut FindingSet,
     out: &mut ScanOutput,
 ) -> Result<(), GitError> {
-    let odb = repository.odb().git_context(|| "opening the object database".to_string())?;
+    let odb = repository
+        .odb()
+        .git_context(|| "opening the object database".to_string())?;
     let (size, _) = odb
         .read_header(id)
         .git_context(|| format!("{path}: reading blob {id}"))?;

@@ -250,7 +250,11 @@ pub fn scan_file(scanner: &Scanner, f: &FileEntry) -> ScanResult {
     match scan.encoding {
         Some(super::text::Encoding::Binary) => {
             res.stats.add(keys::FILES_SKIPPED_BINARY, 1);
-            skip(&mut res, SkipReason::Binary, format!("binary content, {size} bytes"));
+            skip(
+                &mut res,
+                SkipReason::Binary,
+                format!("binary content, {size} bytes"),
+            );
             return res;
         }
         Some(e) if e.is_utf16() => res.stats.add(keys::FILES_DECODED_UTF16, 1),

@@ -81,7 +81,13 @@ pub struct Skip {
 
 impl std::fmt::Display for Skip {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: skipped ({}): {}", self.path, self.reason.label(), self.detail)
+        write!(
+            f,
+            "{}: skipped ({}): {}",
+            self.path,
+            self.reason.label(),
+            self.detail
+        )
     }
 }
 

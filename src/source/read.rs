@@ -265,7 +265,9 @@ mod tests {
                 data.extend_from_slice(b"tok_");
                 let mut x = u64::from(i).wrapping_mul(6364136223846793005) | 1;
                 for _ in 0..10 {
-                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     data.push(b"abcdefghijklmnopqrstuvwxyz0123456789"[(x >> 59) as usize % 36]);
                 }
             } else {

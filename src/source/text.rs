@@ -246,7 +246,10 @@ mod tests {
 
     #[test]
     fn binary_stays_binary() {
-        assert_eq!(sniff(b"PK\x03\x04\x14\x00\x00\x00\x08\x00"), Encoding::Binary);
+        assert_eq!(
+            sniff(b"PK\x03\x04\x14\x00\x00\x00\x08\x00"),
+            Encoding::Binary
+        );
         assert_eq!(sniff(&[0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]), Encoding::Binary);
         // Little-endian integers: NULs on one parity, but control characters.
         let ints: Vec<u8> = (1u16..200).flat_map(|n| (n % 20).to_le_bytes()).collect();
@@ -257,8 +260,14 @@ mod tests {
     #[test]
     fn decodes_bom_surrogates_and_split_reads() {
         let text = "key=\u{1f511}secret\nä\n";
-        assert_eq!(decode_utf16(&le(text, true), Encoding::Utf16Le), text.as_bytes());
-        assert_eq!(decode_utf16(&be(text, false), Encoding::Utf16Be), text.as_bytes());
+        assert_eq!(
+            decode_utf16(&le(text, true), Encoding::Utf16Le),
+            text.as_bytes()
+        );
+        assert_eq!(
+            decode_utf16(&be(text, false), Encoding::Utf16Be),
+            text.as_bytes()
+        );
         // One byte at a time: surrogate pairs and code units split across reads.
         struct Dribble(Vec<u8>, usize);
         impl Read for Dribble {
@@ -279,7 +288,10 @@ mod tests {
         // An odd trailing byte and a lone surrogate become U+FFFD.
         let mut odd = le("ab", false);
         odd.push(0x41);
-        assert_eq!(decode_utf16(&odd, Encoding::Utf16Le), "ab\u{fffd}".as_bytes());
+        assert_eq!(
+            decode_utf16(&odd, Encoding::Utf16Le),
+            "ab\u{fffd}".as_bytes()
+        );
         assert_eq!(
             decode_utf16(&[0x00, 0xd8, 0x41, 0x00], Encoding::Utf16Le),
             "\u{fffd}A".as_bytes()

@@ -64,9 +64,8 @@ pub fn tracked_under(root: &Path) -> Option<Result<Vec<PathBuf>, Problem>> {
 /// empty or `.git` components.
 fn safe_relative(p: &[u8]) -> bool {
     !p.is_empty()
-        && p.split(|&b| b == b'/').all(|c| {
-            !c.is_empty() && c != b"." && c != b".." && !c.eq_ignore_ascii_case(b".git")
-        })
+        && p.split(|&b| b == b'/')
+            .all(|c| !c.is_empty() && c != b"." && c != b".." && !c.eq_ignore_ascii_case(b".git"))
         && !p.contains(&0)
         && !p.contains(&b'\\')
 }
