@@ -264,6 +264,18 @@ mod tests {
         assert!(err.contains("x\\x1b]0;pwned\\x07 AAA"), "{err}");
         assert!(err.contains("(1048588 bytes)"), "{err}");
         assert!(!err.contains('\x1b'));
+        // Fuzz regression (fuzz/regressions/prepush_input): NULs and DEL
+        // escape to four characters each; the quote stays bounded.
+        let mut nuls = vec![0u8; 84];
+        nuls[5] = 0x7f;
+        nuls[6] = b'@';
+        nuls[83] = b'\n';
+        let err = parse_updates(&read_input(&mut nuls.as_slice()).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\\x00\\x7f@"), "{err}");
+        assert!(!err.chars().any(char::is_control), "{err}");
+        assert!(err.chars().count() < 1500);
         let err = read_input(&mut b"ok\nbad \xff line\n".as_slice())
             .unwrap_err()
             .to_string();
