@@ -141,20 +141,25 @@ fn binary_and_oversized_files_are_skipped_and_counted() {
         "blob.bin",
         [b"PK\0\x03".as_slice(), TOKEN.as_bytes()].concat(),
     );
+    // Over --max-file-size: scanned in overlapping chunks, not skipped.
     write(
         dir.path(),
         "big.txt",
-        format!("{}\n{TOKEN}\n", "a".repeat(2000)),
+        format!("{}\n{TOKEN}\n", "a".repeat(20000)),
     );
     write(dir.path(), "small.txt", "ok\n");
     write(dir.path(), "release.jks", b"\0\x01binary keystore");
     let (code, report) = scan_json(dir.path(), &["--max-file-size", "1000"]);
     assert_eq!(code, 1);
     // The keystore is binary, but path-only rules still see it.
-    assert_eq!(paths(&report), vec!["release.jks:0:test-keystore"]);
+    assert_eq!(
+        paths(&report),
+        vec!["big.txt:2:test-token", "release.jks:0:test-keystore"]
+    );
     assert_eq!(stat(&report, "files_skipped_binary"), 2);
-    assert_eq!(stat(&report, "files_skipped_size"), 1);
-    assert_eq!(stat(&report, "files_scanned"), 1);
+    assert_eq!(stat(&report, "files_skipped_size"), 0);
+    assert_eq!(stat(&report, "files_chunked"), 1);
+    assert_eq!(stat(&report, "files_scanned"), 2);
     // The config in use holds rule examples: never scanned.
     assert_eq!(stat(&report, "files_skipped_allowlisted"), 1);
     assert_eq!(stat(&report, "files_unreadable"), 0);

@@ -11,6 +11,17 @@ use crate::rules::ConfigError;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// At most `max` characters of `s`, with `…` when cut (error messages).
+fn truncate_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
+}
+
+/// Largest ignore file read (a fingerprint line is under 200 bytes).
+pub const MAX_IGNORE_FILE_BYTES: u64 = 16 << 20;
+
 /// File names read from the scan root, in order.
 pub const FILE_NAMES: [&str; 2] = [".leakgateignore", ".gitleaksignore"];
 
@@ -104,13 +115,23 @@ impl IgnoreFile {
         let mut out = IgnoreFile::default();
         for name in FILE_NAMES {
             let path = root.join(name);
-            match std::fs::read(&path) {
+            if std::fs::symlink_metadata(&path).is_err() {
+                continue; // missing is fine
+            }
+            // A hostile repository may make the ignore file a link to
+            // `/dev/zero`, a FIFO or a file outside the root: only a bounded
+            // regular file inside the root is read.
+            match crate::source::read::read_small(&path, Some(root), MAX_IGNORE_FILE_BYTES) {
                 Ok(bytes) => {
                     out.add_text(&String::from_utf8_lossy(&bytes), &path)?;
                     out.sources.push(path);
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(source) => return Err(ConfigError::Io { path, source }),
+                Err(refusal) => {
+                    return Err(ConfigError::Io {
+                        source: std::io::Error::other(refusal.to_string()),
+                        path,
+                    })
+                }
             }
         }
         Ok(out)
@@ -127,7 +148,8 @@ impl IgnoreFile {
                 path: origin.to_path_buf(),
                 line: u32::try_from(i + 1).unwrap_or(u32::MAX),
                 reason: format!(
-                    "not a fingerprint nor a `file:rule:line` / `commit:file:rule:line` entry: `{content}`"
+                    "not a fingerprint nor a `file:rule:line` / `commit:file:rule:line` entry: `{}`",
+                    crate::escape::text(&truncate_chars(content, 200))
                 ),
             })?;
             self.slots.push(Slot {

@@ -33,13 +33,16 @@ pub struct ScanArgs {
     /// Scan files that .gitignore / .ignore exclude too.
     #[arg(long)]
     pub no_ignore: bool,
-    /// Skip files larger than this many bytes (counted in the stats).
+    /// Read at most this many bytes of a file at once: larger text files are
+    /// scanned in overlapping chunks of this size (git blobs larger than
+    /// this are skipped and named).
     #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_file_size: u64,
     /// Show secrets in clear in the output (they are redacted by default).
     #[arg(long)]
     pub no_redact: bool,
-    /// Exit 2 when some input could not be read.
+    /// Exit 2 when some input could not be read or some file was skipped
+    /// (binary, too large, not a regular file, link out of the root).
     #[arg(long)]
     pub strict: bool,
     /// Report only secrets at least this sure: high (valid checksum),
@@ -77,6 +80,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             "--db, --unscored-pass, --only-fixed and --exclude-dev apply to the dependency check: add --deps"
         );
     }
+    // failclosed: a path that does not exist is a usage error, not "0 files".
+    if !args.git.mode_selected() {
+        super::scan_git::require_paths_exist(&args.paths)?;
+    }
     let opts = ScanOptions {
         redact: !args.no_redact,
         max_file_size: args.max_file_size,
@@ -113,6 +120,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         for p in &res.errors {
             eprintln!("leakgate: warning: {}: {}", p.path, p.message);
         }
+        super::scan_git::report_skips(&res.skipped, &mut report);
         report.findings.extend(res.findings);
         report.scan.stats.merge(&res.stats);
         report.scan.errors.extend(res.errors);
@@ -136,6 +144,13 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             "{} input(s) could not be read (--strict)",
             report.scan.errors.len()
         );
+    }
+    let skipped = report
+        .scan
+        .stats
+        .get_u64(leakgate::source::keys::FILES_SKIPPED);
+    if args.strict && skipped > 0 {
+        anyhow::bail!("{skipped} file(s) were skipped, not scanned (--strict)");
     }
     Ok(outcome)
 }

@@ -2,7 +2,6 @@
 //! `--since` and `--pre-push` (pre-push and CI), `--history` (audit). Turns
 //! the flags into calls to [`leakgate::git`] and the result into the report.
 
-use anyhow::Context;
 use clap::Args;
 use leakgate::git::history::{HistoryOptions, RefSelection};
 use leakgate::git::progress::Progress;
@@ -10,7 +9,7 @@ use leakgate::git::range::CommitScanOptions;
 use leakgate::git::{history, prepush, range, repo, staged, ScanOutput};
 use leakgate::report::Report;
 use leakgate::scanner::Scanner;
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Flags selecting a git source. At most one mode; PATH (optional) is any
@@ -174,17 +173,49 @@ fn pre_push(
             "--pre-push reads git's pre-push input (`<local ref> <local sha> <remote ref> <remote sha>` lines) on stdin; run it from the pre-push hook or pipe the lines in"
         );
     }
-    let mut input = String::new();
-    stdin
-        .lock()
-        .read_to_string(&mut input)
-        .context("cannot read the pre-push input from stdin")?;
+    let input = prepush::read_input(&mut stdin.lock())?;
     let updates = prepush::parse_updates(&input)?;
     let (commits, warnings) = prepush::commits_to_push(repository, &updates)?;
     let mut out = range::scan_commits(repository, &commits, scanner, opts, progress)?;
+    prepush::scan_pushed_tags(repository, &updates, scanner, opts.max_size, &mut out)?;
     out.warnings.extend(warnings);
     out.stats.set("refs_pushed", updates.len() as u64);
     Ok(out)
+}
+
+// failclosed: skips are named (stderr and report warnings), paths must exist.
+
+/// Most skipped files named one per line on stderr (all are in the report).
+const MAX_SKIPS_ON_STDERR: usize = 50;
+
+/// Names every skipped file: in the report's warnings (so JSON, SARIF,
+/// JUnit and GitLab carry them) and on stderr, and counts them.
+pub fn report_skips(skipped: &[leakgate::source::Skip], report: &mut Report) {
+    for (i, skip) in skipped.iter().enumerate() {
+        if i < MAX_SKIPS_ON_STDERR {
+            eprintln!("leakgate: warning: {skip}");
+        } else if i == MAX_SKIPS_ON_STDERR {
+            eprintln!(
+                "leakgate: warning: {} more skipped file(s) are listed in the report",
+                skipped.len() - i
+            );
+        }
+        report.scan.warnings.push(skip.to_string());
+    }
+    report
+        .scan
+        .stats
+        .add(leakgate::source::keys::FILES_SKIPPED, skipped.len() as u64);
+}
+
+/// Fails (exit 2) when a PATH argument other than `-` does not exist.
+pub fn require_paths_exist(paths: &[PathBuf]) -> anyhow::Result<()> {
+    for p in paths {
+        if p.as_os_str() != "-" && std::fs::symlink_metadata(p).is_err() {
+            anyhow::bail!("{}: no such file or directory", leakgate::escape::path(p));
+        }
+    }
+    Ok(())
 }
 
 fn merge(report: &mut Report, mode: &str, revisions: &str, out: ScanOutput) {
@@ -196,4 +227,5 @@ fn merge(report: &mut Report, mode: &str, revisions: &str, out: ScanOutput) {
     }
     report.scan.errors.extend(out.errors);
     report.scan.warnings.extend(out.warnings);
+    report_skips(&out.skipped, report);
 }

@@ -14,7 +14,7 @@
 //! reported at the commit that first introduced a version containing it,
 //! whether or not later commits kept it.
 
-use super::attribution::{commit_meta, introduced_blobs, FindingSet, Origin};
+use super::attribution::{introduced_blobs, FindingSet, Origin};
 use super::blobs::{scan_blobs, BlobCounts};
 use super::diff::is_file_mode;
 use super::progress::Progress;
@@ -149,7 +149,8 @@ pub fn scan_history(
                 let Some(matches) = scan.matches.get(&changed.id) else {
                     continue;
                 };
-                let meta = meta.get_or_insert_with(|| commit_meta(&commit));
+                let meta =
+                    meta.get_or_insert_with(|| super::message::commit_meta(scanner, &commit));
                 let path = super::path_string(&changed.path);
                 let ctx = BlobContext {
                     path: &path,
@@ -169,6 +170,22 @@ pub fn scan_history(
     for (f, origin) in path_findings.drain(..) {
         set.add(f, origin);
     }
+    // failclosed (issue 9.6, 9.7): commit messages, tag messages, and the
+    // blobs and trees that tags point at.
+    let messages = super::message::scan_commit_messages(repository, &commits, scanner, &mut set)?;
+    out.stats.set("commit_messages", messages);
+    if opts.refs == RefSelection::AllRefs {
+        let refs = super::tags::resolve(repository)?;
+        super::tags::scan_targets(
+            repository,
+            &refs,
+            scanner,
+            opts.max_size,
+            &mut set,
+            &mut out,
+        )?;
+    }
+    // end failclosed
     out.findings = set.into_findings();
     out.errors = scan.errors;
     out.stats.set("commits", commits.len() as u64);
@@ -238,7 +255,7 @@ fn enumerate(
                         commit: None,
                     });
                     if !probe.is_empty() {
-                        let meta = commit_meta(&commit);
+                        let meta = super::message::commit_meta(scanner, &commit);
                         let origin = Origin {
                             commit: id,
                             blob: entry.id(),

@@ -7,8 +7,11 @@
 //! skip every directory whose tree id still equals `HEAD`'s. This module
 //! does the same, read-only, for the common case; anything unusual (index
 //! v1 or v5+, split or sparse indexes, conflict stages, unknown required
-//! extensions, malformed data) returns `None` and the caller uses libgit2's
-//! general path. No crate reads the index without a whole git
+//! extensions) returns [`IndexError::Unsupported`] and the caller uses
+//! libgit2's general path; a malformed index ([`IndexError::Corrupt`]: bad
+//! checksum, counts larger than the file, nesting deeper than git allows)
+//! stops the scan with an error naming the problem. Every allocation is
+//! bounded by the bytes that remain and nothing recurses on input data. No crate reads the index without a whole git
 //! implementation, hence this small parser.
 
 use super::diff::is_file_mode;
@@ -73,68 +76,148 @@ pub struct Change {
     pub old: Option<(Oid, u32)>,
 }
 
-/// Reads the index at `path`; `None` when the fast path does not apply.
-pub fn read(path: &Path) -> Option<FastIndex> {
-    parse(&std::fs::read(path).ok()?)
+/// Deepest directory nesting accepted in a path or the cache-tree (git's
+/// own `core.maxTreeDepth` default): bounds the staged walk's recursion.
+pub const MAX_DEPTH: usize = 4096;
+
+/// Why the fast path was not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IndexError {
+    /// A valid index this parser does not handle (v1/v5, split or sparse,
+    /// conflict stages): use libgit2's general path.
+    #[error("unsupported index: {0}")]
+    Unsupported(&'static str),
+    /// The file is not a well-formed index: the scan must stop.
+    #[error("corrupt index: {0}")]
+    Corrupt(String),
+}
+
+/// Largest index file read (a 1,000,000-file index is about 100 MB).
+pub const MAX_INDEX_BYTES: u64 = 4 << 30;
+
+/// Reads the index at `path` (a regular file, read with a bounded read).
+/// A missing index is an empty staging area (`Unsupported`, for libgit2).
+pub fn read(path: &Path) -> Result<FastIndex, IndexError> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Err(IndexError::Unsupported("no index file"));
+    }
+    let data = crate::source::read::read_small(path, None, MAX_INDEX_BYTES)
+        .map_err(|r| IndexError::Corrupt(format!("{}: {r}", crate::escape::path(path))))?;
+    parse(&data)
 }
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+    Some(u32::from_be_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
-/// Parses index bytes (v2, v3 or v4); `None` when unsupported or malformed.
-pub fn parse(data: &[u8]) -> Option<FastIndex> {
-    if data.get(0..4)? != b"DIRC" {
-        return None;
+/// Smallest on-disk entry: 62 bytes of fixed fields, then at least a NUL.
+const MIN_ENTRY: usize = 63;
+
+/// Parses index bytes (v2, v3 or v4). Every count is checked against the
+/// bytes that remain before anything is allocated, nothing recurses, and the
+/// trailing SHA-1 must match (an all-zero trailer, written under
+/// `index.skipHash`, is accepted).
+pub fn parse(data: &[u8]) -> Result<FastIndex, IndexError> {
+    let corrupt = |what: &str| IndexError::Corrupt(what.to_string());
+    if data.get(0..4) != Some(b"DIRC".as_slice()) {
+        return Err(corrupt("no `DIRC` signature"));
     }
-    let version = be32(data, 4)?;
+    let version = be32(data, 4).ok_or_else(|| corrupt("truncated header"))?;
     if !(2..=4).contains(&version) {
-        return None;
+        return Err(IndexError::Unsupported("version other than 2, 3 or 4"));
     }
-    let count = be32(data, 8)? as usize;
-    let end = data.len().checked_sub(20)?;
+    let count = be32(data, 8).ok_or_else(|| corrupt("truncated header"))? as usize;
+    let end = data
+        .len()
+        .checked_sub(20)
+        .filter(|&e| e >= 12)
+        .ok_or_else(|| corrupt("shorter than its header and checksum"))?;
+    let trailer = &data[end..];
+    if trailer.iter().any(|&b| b != 0) {
+        use sha1::Digest;
+        let digest = sha1::Sha1::digest(&data[..end]);
+        if digest.as_slice() != trailer {
+            return Err(corrupt(
+                "checksum mismatch (the trailing SHA-1 does not match the content)",
+            ));
+        }
+    }
+    if u32::try_from(data.len()).is_err() {
+        return Err(IndexError::Unsupported("index over 4 GiB"));
+    }
+    if count > (end - 12) / MIN_ENTRY {
+        return Err(IndexError::Corrupt(format!(
+            "claims {count} entries, more than its {} bytes can hold",
+            data.len()
+        )));
+    }
     let mut at = 12;
     let mut entries = Vec::with_capacity(count);
-    let mut paths: Vec<u8> = Vec::with_capacity(data.len() / 2);
+    let mut paths: Vec<u8> = Vec::with_capacity(end - 12);
     let mut previous = 0..0;
-    if u32::try_from(data.len()).is_err() {
-        return None;
-    }
-    for _ in 0..count {
+    for n in 0..count {
+        let truncated = || IndexError::Corrupt(format!("entry {n} is truncated"));
         let start = at;
-        let mode = be32(data, at + 24)?;
-        let id = Oid::from_bytes(data.get(at + 40..at + 60)?).ok()?;
-        let flags = u16::from_be_bytes(data.get(at + 60..at + 62)?.try_into().ok()?);
+        let mode = be32(data, at + 24).ok_or_else(truncated)?;
+        let id = data
+            .get(at + 40..at + 60)
+            .and_then(|b| Oid::from_bytes(b).ok())
+            .ok_or_else(truncated)?;
+        let flags = data
+            .get(at + 60..at + 62)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+            .ok_or_else(truncated)?;
         if flags & 0x3000 != 0 {
-            return None; // a conflict stage: libgit2's path handles merges
+            return Err(IndexError::Unsupported("conflict stages")); // libgit2 handles merges
         }
         at += 62;
         if flags & 0x4000 != 0 {
             if version < 3 {
-                return None;
+                return Err(corrupt("extended flags in a version 2 index"));
             }
             at += 2;
         }
         let path = if version == 4 {
             let mut strip = 0usize;
             loop {
-                let byte = *data.get(at)?;
+                let byte = *data.get(at).filter(|_| at < end).ok_or_else(truncated)?;
                 at += 1;
-                strip = (strip << 7) | usize::from(byte & 0x7f);
+                strip = strip
+                    .checked_shl(7)
+                    .filter(|s| s >> 7 == strip)
+                    .ok_or_else(|| corrupt("path prefix length overflows"))?
+                    | usize::from(byte & 0x7f);
                 if byte & 0x80 == 0 {
                     break;
                 }
-                strip += 1;
+                strip = strip
+                    .checked_add(1)
+                    .ok_or_else(|| corrupt("path prefix length overflows"))?;
             }
-            let keep = previous.len().checked_sub(strip)?;
-            let len = memchr::memchr(0, data.get(at..end)?)?;
+            let keep = previous.len().checked_sub(strip).ok_or_else(|| {
+                IndexError::Corrupt(format!("entry {n} strips more than the previous path"))
+            })?;
+            let len = data
+                .get(at..end)
+                .and_then(|rest| memchr::memchr(0, rest))
+                .ok_or_else(truncated)?;
             let begin = paths.len();
+            if begin + keep + len > end * 4 {
+                // Prefix compression lets tiny entries repeat long paths:
+                // bound the arena by a multiple of the input.
+                return Err(corrupt("expanded paths exceed four times the index size"));
+            }
             paths.extend_from_within(previous.start..previous.start + keep);
             paths.extend_from_slice(&data[at..at + len]);
             at += len + 1;
             begin..paths.len()
         } else {
-            let len = memchr::memchr(0, data.get(at..end)?)?;
+            let len = data
+                .get(at..end)
+                .and_then(|rest| memchr::memchr(0, rest))
+                .ok_or_else(truncated)?;
             let begin = paths.len();
             paths.extend_from_slice(&data[at..at + len]);
             // Entries are NUL-padded to a multiple of 8 bytes.
@@ -142,7 +225,12 @@ pub fn parse(data: &[u8]) -> Option<FastIndex> {
             begin..paths.len()
         };
         if at > end {
-            return None;
+            return Err(truncated());
+        }
+        if memchr::memchr_iter(b'/', &paths[path.clone()]).count() >= MAX_DEPTH {
+            return Err(IndexError::Corrupt(format!(
+                "entry {n}: path nested deeper than {MAX_DEPTH} directories"
+            )));
         }
         entries.push(Entry {
             start: path.start as u32,
@@ -154,54 +242,104 @@ pub fn parse(data: &[u8]) -> Option<FastIndex> {
     }
     let mut cache = None;
     while at < end {
-        let signature = data.get(at..at + 4)?;
-        let size = be32(data, at + 4)? as usize;
-        let body = data.get(at + 8..(at + 8).checked_add(size)?)?;
+        let bad_ext = || corrupt("truncated extension");
+        let signature = data.get(at..at + 4).ok_or_else(bad_ext)?;
+        let size = be32(data, at + 4).ok_or_else(bad_ext)? as usize;
+        let body = (at + 8)
+            .checked_add(size)
+            .filter(|&e| e <= end)
+            .and_then(|e| data.get(at + 8..e))
+            .ok_or_else(bad_ext)?;
         match signature {
             b"TREE" => cache = Some(parse_cache_tree(body)?),
             // Split and sparse indexes keep entries elsewhere.
-            b"link" | b"sdir" => return None,
+            b"link" | b"sdir" => return Err(IndexError::Unsupported("split or sparse index")),
             // Other optional extensions (upper-case first letter) are skipped.
             s if s[0].is_ascii_uppercase() => {}
-            _ => return None,
+            _ => return Err(IndexError::Unsupported("unknown required extension")),
         }
         at += 8 + size;
     }
-    Some(FastIndex {
+    Ok(FastIndex {
         entries,
         paths,
         cache,
     })
 }
 
-fn parse_cache_tree(body: &[u8]) -> Option<CacheNode> {
+/// Smallest cache-tree node: an empty name's NUL and `0 0\n`.
+const MIN_NODE: usize = 5;
+
+/// Parses the `TREE` extension iteratively (a pre-order list of nodes, each
+/// followed by its subtrees): an explicit stack of nodes still waiting for
+/// children, bounded by [`MAX_DEPTH`], and subtree counts bounded by the
+/// bytes left.
+fn parse_cache_tree(body: &[u8]) -> Result<CacheNode, IndexError> {
+    let corrupt = |what: String| IndexError::Corrupt(format!("cache-tree: {what}"));
     let mut at = 0;
-    let node = parse_node(body, &mut at)?;
-    (at == body.len()).then_some(node)
+    // (node, children still to read)
+    let mut stack: Vec<(CacheNode, usize)> = Vec::new();
+    loop {
+        let (node, subtrees) = parse_node(body, &mut at).map_err(corrupt)?;
+        if subtrees > (body.len() - at) / MIN_NODE {
+            return Err(corrupt(format!(
+                "a node claims {subtrees} subtrees, more than the bytes left can hold"
+            )));
+        }
+        if stack.len() >= MAX_DEPTH {
+            return Err(corrupt(format!("nested deeper than {MAX_DEPTH} levels")));
+        }
+        stack.push((node, subtrees));
+        // Close every finished node into its parent.
+        while let Some(&(_, 0)) = stack.last() {
+            let Some((done, _)) = stack.pop() else { break };
+            match stack.last_mut() {
+                Some((parent, left)) => {
+                    parent.children.push(done);
+                    *left -= 1;
+                }
+                None => {
+                    return if at == body.len() {
+                        Ok(done)
+                    } else {
+                        Err(corrupt("trailing bytes after the root".to_string()))
+                    };
+                }
+            }
+        }
+    }
 }
 
-fn parse_node(body: &[u8], at: &mut usize) -> Option<CacheNode> {
-    let nul = memchr::memchr(0, body.get(*at..)?)?;
-    let name = body[*at..*at + nul].to_vec();
+fn parse_node(body: &[u8], at: &mut usize) -> Result<(CacheNode, usize), String> {
+    let rest = body.get(*at..).unwrap_or_default();
+    let nul = memchr::memchr(0, rest).ok_or("truncated node name")?;
+    let name = rest[..nul].to_vec();
     *at += nul + 1;
-    let newline = memchr::memchr(b'\n', body.get(*at..)?)?;
-    let header = std::str::from_utf8(&body[*at..*at + newline]).ok()?;
+    let rest = body.get(*at..).unwrap_or_default();
+    let newline = memchr::memchr(b'\n', rest).ok_or("truncated node header")?;
+    let header = std::str::from_utf8(&rest[..newline]).map_err(|_| "node header is not text")?;
     *at += newline + 1;
-    let (count, subtrees) = header.split_once(' ')?;
-    let count: i64 = count.parse().ok()?;
-    let subtrees: usize = subtrees.parse().ok()?;
+    let (count, subtrees) = header.split_once(' ').ok_or("malformed node header")?;
+    let count: i64 = count.parse().map_err(|_| "malformed entry count")?;
+    let subtrees: usize = subtrees.parse().map_err(|_| "malformed subtree count")?;
     let id = if count >= 0 {
-        let id = Oid::from_bytes(body.get(*at..*at + 20)?).ok()?;
+        let id = body
+            .get(*at..*at + 20)
+            .and_then(|b| Oid::from_bytes(b).ok())
+            .ok_or("truncated tree id")?;
         *at += 20;
         Some(id)
     } else {
         None
     };
-    let mut children = Vec::with_capacity(subtrees);
-    for _ in 0..subtrees {
-        children.push(parse_node(body, at)?);
-    }
-    Some(CacheNode { name, id, children })
+    Ok((
+        CacheNode {
+            name,
+            id,
+            children: Vec::with_capacity(subtrees.min(64)),
+        },
+        subtrees,
+    ))
 }
 
 /// Staged changes against `head`, and whether any path was deleted (the
@@ -323,7 +461,7 @@ mod tests {
         e.extend_from_slice(&mode.to_be_bytes());
         e.extend_from_slice(&[0u8; 12]);
         e.extend_from_slice(&[id; 20]);
-        e.extend_from_slice(&((path.len() as u16) | flags_extra).to_be_bytes());
+        e.extend_from_slice(&((path.len().min(0xfff) as u16) | flags_extra).to_be_bytes());
         e.extend_from_slice(path.as_bytes());
         let pad = 8 - (e.len() % 8);
         e.extend(std::iter::repeat_n(0u8, pad));
@@ -331,15 +469,66 @@ mod tests {
     }
 
     fn index(entries: &[Vec<u8>], ext: &[u8]) -> Vec<u8> {
+        index_claiming(entries.len() as u32, entries, ext)
+    }
+
+    fn index_claiming(count: u32, entries: &[Vec<u8>], ext: &[u8]) -> Vec<u8> {
+        use sha1::Digest;
         let mut d = b"DIRC".to_vec();
         d.extend_from_slice(&2u32.to_be_bytes());
-        d.extend_from_slice(&(entries.len() as u32).to_be_bytes());
+        d.extend_from_slice(&count.to_be_bytes());
         for e in entries {
             d.extend_from_slice(e);
         }
         d.extend_from_slice(ext);
-        d.extend_from_slice(&[0u8; 20]);
+        let sum = sha1::Sha1::digest(&d);
+        d.extend_from_slice(&sum);
         d
+    }
+
+    fn tree_ext(body: &[u8]) -> Vec<u8> {
+        let mut t = b"TREE".to_vec();
+        t.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        t.extend_from_slice(body);
+        t
+    }
+
+    fn corrupt(data: &[u8]) -> String {
+        match parse(data) {
+            Err(IndexError::Corrupt(m)) => m,
+            other => panic!("expected a corrupt-index error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn hostile_indexes_fail_cleanly_without_huge_allocations() {
+        let one = [entry_bytes("a", 1, 0o100644, 0)];
+        // An entry count of 0x7fffffff: rejected before any allocation.
+        let m = corrupt(&index_claiming(0x7fff_ffff, &one, b""));
+        assert!(m.contains("claims 2147483647 entries"), "{m}");
+        // A subtree count of 2^64-1.
+        let mut huge = b"\x001 18446744073709551615\n".to_vec();
+        huge.extend_from_slice(&[7u8; 20]);
+        let m = corrupt(&index(&one, &tree_ext(&huge)));
+        assert!(m.contains("subtrees"), "{m}");
+        // A cache-tree nested 2M deep: iterative, bounded by MAX_DEPTH.
+        let deep = b"\x00-1 1\n".repeat(2_000_000);
+        let m = corrupt(&index(&one, &tree_ext(&deep)));
+        assert!(m.contains("deeper than 4096"), "{m}");
+        // A flipped byte breaks the checksum.
+        let mut flipped = index(&one, b"");
+        flipped[30] ^= 1;
+        assert!(corrupt(&flipped).contains("checksum mismatch"));
+        // A path nested deeper than git allows.
+        let deep_path = "a/".repeat(5000) + "f";
+        let m = corrupt(&index(&[entry_bytes(&deep_path, 1, 0o100644, 0)], b""));
+        assert!(m.contains("deeper than 4096"), "{m}");
+        assert!(corrupt(b"garbage").contains("DIRC"));
+        // An all-zero trailer (index.skipHash) is accepted.
+        let mut skip = index(&one, b"");
+        let n = skip.len();
+        skip[n - 20..].fill(0);
+        assert_eq!(parse(&skip).unwrap().entries.len(), 1);
     }
 
     #[test]
@@ -358,6 +547,7 @@ mod tests {
             &tree,
         );
         let parsed = parse(&data).unwrap();
+        assert!(corrupt(&index(&[], &tree_ext(b"\x002 1\n"))).contains("cache-tree"));
         assert_eq!(parsed.entries.len(), 2);
         assert_eq!(parsed.path(&parsed.entries[1]), b"dir/b");
         assert_eq!(parsed.entries[1].mode, 0o100755);
@@ -370,15 +560,15 @@ mod tests {
 
     #[test]
     fn unsupported_indexes_fall_back() {
+        let unsupported = |d: &[u8]| matches!(parse(d), Err(IndexError::Unsupported(_)));
         let conflict = index(&[entry_bytes("a", 1, 0o100644, 0x1000)], b"");
-        assert!(parse(&conflict).is_none());
+        assert!(unsupported(&conflict));
         let split = index(&[entry_bytes("a", 1, 0o100644, 0)], b"link\x00\x00\x00\x00");
-        assert!(parse(&split).is_none());
-        assert!(parse(b"DIRC\x00\x00\x00\x07").is_none());
-        assert!(parse(b"garbage").is_none());
+        assert!(unsupported(&split));
+        assert!(unsupported(b"DIRC\x00\x00\x00\x07"));
         let mut truncated = index(&[entry_bytes("abc", 1, 0o100644, 0)], b"");
         truncated.truncate(40);
-        assert!(parse(&truncated).is_none());
+        assert!(parse(&truncated).is_err());
     }
 
     #[test]

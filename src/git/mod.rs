@@ -17,11 +17,13 @@ pub mod blobs;
 pub mod diff;
 pub mod history;
 pub mod index;
+pub mod message;
 pub mod prepush;
 pub mod progress;
 pub mod range;
 pub mod repo;
 pub mod staged;
+pub mod tags;
 
 use crate::finding::Finding;
 use crate::report::{Problem, Stats};
@@ -39,6 +41,8 @@ pub struct ScanOutput {
     pub errors: Vec<Problem>,
     /// Non-fatal notes (truncated history, conflicted paths, ...).
     pub warnings: Vec<String>,
+    /// Files deliberately not scanned, each named.
+    pub skipped: Vec<crate::source::Skip>,
 }
 
 /// Errors that stop a git scan. Each names the repository, ref or input line
@@ -103,6 +107,14 @@ pub enum GitError {
         #[source]
         source: git2::Error,
     },
+    /// The index file is malformed (checksum, impossible counts, nesting).
+    #[error("{}: corrupt git index: {reason} (git refuses it too; `git reset` rebuilds it from HEAD, unstaging everything)", crate::escape::path(path))]
+    CorruptIndex {
+        /// The index file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// Reading the pre-push input failed.
     #[error("cannot read {what}: {source}")]
     Io {
@@ -137,9 +149,11 @@ pub fn is_binary(data: &[u8]) -> bool {
 }
 
 /// Converts a git path (bytes, `/`-separated) to the string used in findings
-/// and fingerprints. Non-UTF-8 bytes become U+FFFD, as in directory scans.
+/// and fingerprints: bytes that are not UTF-8 become `\xNN` and control
+/// characters are escaped ([`crate::escape::bytes`]), exactly as directory
+/// scans display file names, so two paths never collapse into one.
 pub fn path_string(path: &[u8]) -> String {
-    String::from_utf8_lossy(path).into_owned()
+    crate::escape::bytes(path).into_owned()
 }
 
 #[cfg(test)]
@@ -154,6 +168,12 @@ mod tests {
         late_nul[8500] = 0;
         assert!(!is_binary(&late_nul));
         assert!(!is_binary(b""));
+    }
+
+    #[test]
+    fn non_utf8_paths_stay_distinct() {
+        assert_eq!(path_string(b"dir/a\xff.env"), "dir/a\\xff.env");
+        assert_ne!(path_string(b"a\xfe"), path_string(b"a\xff"));
     }
 
     #[test]

@@ -8,9 +8,10 @@
 //! names the commit that actually added the secret, with its author, email,
 //! date and message.
 
-use super::attribution::{commit_meta, introduced_blobs, FindingSet, Origin};
+use super::attribution::{introduced_blobs, FindingSet, Origin};
 use super::blobs::scan_blobs;
 use super::diff::{added_lines, AddedLines};
+use super::message::commit_meta;
 use super::progress::Progress;
 use super::{repo, GitContext, GitError, ScanOutput};
 use crate::scanner::{BlobContext, Scanner};
@@ -174,7 +175,7 @@ pub fn scan_commits(
             let commit = repository
                 .find_commit(id)
                 .git_context(|| format!("reading commit {id}"))?;
-            meta_cache = Some((intro.commit, commit_meta(&commit)));
+            meta_cache = Some((intro.commit, commit_meta(scanner, &commit)));
         }
         let Some((_, meta)) = meta_cache.as_ref() else {
             continue;
@@ -208,6 +209,8 @@ pub fn scan_commits(
             }
         }
     }
+    let messages = super::message::scan_commit_messages(repository, commits, scanner, &mut set)?;
+    out.stats.set("commit_messages", messages);
     out.findings = set.into_findings();
     out.errors = scan.errors;
     out.stats.set("commits", commits.len() as u64);

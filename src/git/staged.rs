@@ -25,8 +25,10 @@ use super::diff::{added_lines, is_file_mode, AddedLines};
 use super::index;
 use super::{repo, GitContext, GitError, ScanOutput};
 use crate::scanner::{BlobContext, Scanner};
-use crate::source::keys;
+use crate::source::text::{self, Encoding};
+use crate::source::{keys, Skip, SkipReason};
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository, Tree};
+use std::borrow::Cow;
 use std::path::Path;
 
 const MODE_LINK: u32 = 0o120000;
@@ -68,14 +70,27 @@ pub fn scan_staged(
     let mut out = ScanOutput::default();
     out.stats.set("mode", "staged");
     let default_index = repository.path().join("index");
-    let fast = head_tree.as_ref().and_then(|head| {
-        let parsed = index::read(index_file.unwrap_or(&default_index))?;
-        match index::changes(repository, &parsed, head) {
+    let index_path = index_file.unwrap_or(&default_index);
+    // The index is parsed (and checked) first whatever the mode: a corrupt
+    // one stops the scan with its problem named, before libgit2 sees it.
+    let parsed = match index::read(index_path) {
+        Ok(parsed) => Some(parsed),
+        Err(index::IndexError::Unsupported(_)) => None,
+        Err(index::IndexError::Corrupt(reason)) => {
+            return Err(GitError::CorruptIndex {
+                path: index_path.to_path_buf(),
+                reason,
+            })
+        }
+    };
+    let fast = match (head_tree.as_ref(), parsed) {
+        (Some(head), Some(parsed)) => match index::changes(repository, &parsed, head) {
             Ok((changes, false)) => Some(changes),
             // Deletions may be halves of renames: let libgit2 pair them.
             _ => None,
-        }
-    });
+        },
+        _ => None,
+    };
     let staged = match fast {
         Some(changes) => changes
             .into_iter()
@@ -95,7 +110,7 @@ pub fn scan_staged(
     };
 
     let (mut files, mut bytes, mut binary, mut large) = (0u64, 0u64, 0u64, 0u64);
-    let (mut allowlisted, mut symlinks, mut submodules) = (0u64, 0u64, 0u64);
+    let (mut allowlisted, mut symlinks, mut submodules, mut utf16) = (0u64, 0u64, 0u64, 0u64);
     for change in staged {
         match change.mode {
             MODE_LINK => {
@@ -118,25 +133,44 @@ pub fn scan_staged(
             allowlisted += 1;
             continue;
         }
-        if max_size > 0 && change.size.is_some_and(|s| s > max_size) {
+        let size = match change.size {
+            Some(s) => s,
+            None => odb_size(repository, change.id)
+                .git_context(|| format!("{path}: reading the staged blob {}", change.id))?,
+        };
+        if max_size > 0 && size > max_size {
             large += 1;
+            out.skipped.push(Skip {
+                path: path.to_string(),
+                reason: SkipReason::TooLarge,
+                detail: format!("{size} bytes, over --max-file-size {max_size}"),
+            });
             continue;
         }
         let blob = repository
             .find_blob(change.id)
             .git_context(|| format!("{path}: reading the staged blob {}", change.id))?;
-        let data = blob.content();
-        if max_size > 0 && data.len() as u64 > max_size {
-            large += 1;
-            continue;
-        }
-        if super::is_binary(data) {
-            binary += 1;
-            continue;
-        }
+        let raw = blob.content();
+        let encoding = text::sniff(raw);
+        let data: Cow<'_, [u8]> = match encoding {
+            Encoding::Binary => {
+                binary += 1;
+                out.skipped.push(Skip {
+                    path: path.to_string(),
+                    reason: SkipReason::Binary,
+                    detail: format!("binary content, {} bytes", raw.len()),
+                });
+                continue;
+            }
+            e if e.is_utf16() => {
+                utf16 += 1;
+                Cow::Owned(text::decode_utf16(raw, e))
+            }
+            _ => Cow::Borrowed(raw),
+        };
         files += 1;
         bytes += data.len() as u64;
-        let matches = scanner.find(data);
+        let matches = scanner.find(&data);
         if matches.is_empty() {
             continue;
         }
@@ -145,7 +179,12 @@ pub fn scan_staged(
                 let old = repository
                     .find_blob(old)
                     .git_context(|| format!("{path}: reading the committed blob {old}"))?;
-                added_lines(Some(old.content()), data)?
+                // Compare text with text: a UTF-16 file's committed version is decoded too.
+                let old_text: Cow<'_, [u8]> = match text::sniff(old.content()) {
+                    e if e.is_utf16() => Cow::Owned(text::decode_utf16(old.content(), e)),
+                    _ => Cow::Borrowed(old.content()),
+                };
+                added_lines(Some(&old_text), &data)?
             }
             None => AddedLines::All,
         };
@@ -165,12 +204,19 @@ pub fn scan_staged(
         (keys::FILES_SKIPPED_ALLOWLISTED, allowlisted),
         ("files_skipped_symlink", symlinks),
         ("files_skipped_submodule", submodules),
+        (keys::FILES_DECODED_UTF16, utf16),
     ] {
         if n > 0 {
             out.stats.set(key, n);
         }
     }
     Ok(out)
+}
+
+/// A blob's size from its object header, without inflating it.
+fn odb_size(repository: &Repository, id: Oid) -> Result<u64, git2::Error> {
+    let (size, _) = repository.odb()?.read_header(id)?;
+    Ok(size as u64)
 }
 
 /// The general path: libgit2's index and diff, with rename detection and

@@ -4,14 +4,27 @@
 //! parallel: `.gitignore`, `.ignore` and git excludes are honoured unless
 //! `no_ignore` is set, hidden files are scanned (`.env`, `.npmrc`,
 //! `.github/workflows/*.yml` are where secrets live) and only `.git/` itself
-//! is skipped. Files are then read and scanned in parallel with rayon.
+//! is skipped. Inside a git work tree, every *tracked* file is scanned too,
+//! ignored or not ([`tracked`](super::tracked)): a committed `.env` is in the
+//! repository whatever `.gitignore` says. Files are then read and scanned in
+//! parallel with rayon.
+//!
+//! Hostile trees: symbolic links are never followed out of the scanned
+//! directory, only regular files are opened (never a FIFO, device or
+//! socket), and reads are bounded ([`read`](super::read)): files larger than
+//! `--max-file-size` are scanned in overlapping chunks of that size instead
+//! of being loaded whole. Every file not scanned is named in
+//! [`ScanResult::skipped`].
 //!
 //! Display paths: for a single directory argument, relative to it; for
 //! several arguments, the argument joined with the relative path; for an
 //! explicit file, the argument as given. Always normalised, `/`-separated,
-//! without a leading `./`.
+//! without a leading `./`, with bytes that are not UTF-8 or are control
+//! characters escaped ([`crate::escape::path`]). Files are de-duplicated on
+//! their real path, so two names differing only in invalid bytes stay two.
 
-use super::{is_binary, keys, ScanResult};
+use super::read::{open_regular, scan_stream, OpenRefusal};
+use super::{keys, ScanResult, Skip, SkipReason};
 use crate::report::Problem;
 use crate::scanner::{BlobContext, Scanner};
 use rayon::prelude::*;
@@ -25,6 +38,9 @@ pub struct FileEntry {
     pub fs_path: PathBuf,
     /// Normalised display path.
     pub display: String,
+    /// The directory argument this file was found under (links must not
+    /// leave it); `None` for a file named on the command line.
+    pub root: Option<PathBuf>,
 }
 
 /// Scans files and directories (not `-`; see [`super::stdin`]).
@@ -39,6 +55,7 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf]) -> ScanResult {
     for p in parts {
         res.merge(p);
     }
+    res.skipped.sort();
     res
 }
 
@@ -56,6 +73,7 @@ pub fn collect_files(paths: &[PathBuf], no_ignore: bool) -> (Vec<FileEntry>, Vec
             Ok(_) => files.push(FileEntry {
                 fs_path: arg.clone(),
                 display: normalize(arg),
+                root: None,
             }),
             Err(e) => problems.push(Problem {
                 path: normalize(arg),
@@ -63,9 +81,18 @@ pub fn collect_files(paths: &[PathBuf], no_ignore: bool) -> (Vec<FileEntry>, Vec
             }),
         }
     }
-    files.sort_by(|a, b| a.display.cmp(&b.display));
-    files.dedup_by(|a, b| a.display == b.display);
+    files.sort_by(|a, b| (&a.display, &a.fs_path).cmp(&(&b.display, &b.fs_path)));
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(f.fs_path.clone()));
     (files, problems)
+}
+
+fn display_of(root: &Path, path: &Path, prefix: Option<&str>) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    match prefix {
+        Some(p) if !p.is_empty() && p != "." => format!("{p}/{}", normalize(rel)),
+        _ => normalize(rel),
+    }
 }
 
 fn walk(
@@ -92,18 +119,16 @@ fn walk(
         Box::new(move |entry| {
             let item = match entry {
                 Ok(e) => {
-                    let is_file = e.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
-                    if !is_file {
+                    // Directories are descended into; everything else (files,
+                    // links, FIFOs, devices) is listed so it is scanned or
+                    // named as skipped.
+                    if e.file_type().is_none_or(|t| t.is_dir()) {
                         return ignore::WalkState::Continue;
                     }
-                    let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-                    let display = match prefix {
-                        Some(p) if !p.is_empty() && p != "." => format!("{p}/{}", normalize(rel)),
-                        _ => normalize(rel),
-                    };
                     Ok(FileEntry {
                         fs_path: e.path().to_path_buf(),
-                        display,
+                        display: display_of(root, e.path(), prefix),
+                        root: Some(root.to_path_buf()),
                     })
                 }
                 Err(err) => Err(walk_problem(root, &err)),
@@ -117,9 +142,29 @@ fn walk(
             ignore::WalkState::Continue
         })
     });
-    let (f, p) = found
+    let (mut f, p): (Vec<FileEntry>, Vec<Problem>) = found
         .into_inner()
         .unwrap_or_else(|poison| poison.into_inner());
+    if !no_ignore {
+        match super::tracked::tracked_under(root) {
+            None => {}
+            Some(Err(problem)) => problems.push(problem),
+            Some(Ok(tracked)) => {
+                for rel in tracked {
+                    let path = root.join(&rel);
+                    // A tracked path deleted from the work tree is not there to scan.
+                    if std::fs::symlink_metadata(&path).is_err() {
+                        continue;
+                    }
+                    f.push(FileEntry {
+                        display: display_of(root, &path, prefix),
+                        fs_path: path,
+                        root: Some(root.to_path_buf()),
+                    });
+                }
+            }
+        }
+    }
     files.extend(f);
     problems.extend(p);
 }
@@ -145,7 +190,7 @@ fn walk_problem(root: &Path, err: &ignore::Error) -> Problem {
         .unwrap_or_else(|| normalize(root));
     Problem {
         path: shown,
-        message: cur.to_string(),
+        message: crate::escape::text(&cur.to_string()).into_owned(),
     }
 }
 
@@ -160,46 +205,67 @@ pub fn scan_file(scanner: &Scanner, f: &FileEntry) -> ScanResult {
         res.stats.add(keys::FILES_SKIPPED_ALLOWLISTED, 1);
         return res;
     }
-    let unreadable = |res: &mut ScanResult, message: String| {
-        res.stats.add(keys::FILES_UNREADABLE, 1);
-        res.errors.push(Problem {
+    let skip = |res: &mut ScanResult, reason: SkipReason, detail: String| {
+        res.skipped.push(Skip {
             path: f.display.clone(),
-            message,
+            reason,
+            detail,
         });
     };
-    let meta = match std::fs::metadata(&f.fs_path) {
-        Ok(m) => m,
-        Err(e) => {
-            unreadable(&mut res, describe(&f.fs_path, &e));
+    let (mut file, size) = match open_regular(&f.fs_path, f.root.as_deref()) {
+        Ok(opened) => opened,
+        Err(OpenRefusal::NotRegular("directory")) => {
+            // A symbolic link to a directory inside the root: the walker
+            // lists the directory's own files when it is not ignored.
+            return res;
+        }
+        Err(refusal @ (OpenRefusal::NotRegular(_) | OpenRefusal::OutsideRoot(_))) => {
+            res.stats.add(keys::FILES_SKIPPED_UNSAFE, 1);
+            skip(&mut res, SkipReason::Unsafe, refusal.to_string());
+            return res;
+        }
+        Err(refusal) => {
+            res.stats.add(keys::FILES_UNREADABLE, 1);
+            res.errors.push(Problem {
+                path: f.display.clone(),
+                message: refusal.to_string(),
+            });
             return res;
         }
     };
-    if meta.is_dir() {
-        // A symlink to a directory: the walker does not follow links.
-        return res;
-    }
     // Path-only rules (a committed `id_rsa`, a `.p12`) apply to binary and
-    // oversized files too.
+    // large files too.
     res.findings = scanner.path_findings(&ctx);
-    if meta.len() > scanner.options().max_file_size {
-        res.stats.add(keys::FILES_SKIPPED_SIZE, 1);
-        return res;
-    }
-    let data = match std::fs::read(&f.fs_path) {
-        Ok(d) => d,
+    let scan = match scan_stream(scanner, &mut file, scanner.options().max_file_size) {
+        Ok(scan) => scan,
         Err(e) => {
-            unreadable(&mut res, describe(&f.fs_path, &e));
+            res.stats.add(keys::FILES_UNREADABLE, 1);
+            res.errors.push(Problem {
+                path: f.display.clone(),
+                message: crate::escape::text(&e.to_string()).into_owned(),
+            });
             return res;
         }
     };
-    if is_binary(&data) {
-        res.stats.add(keys::FILES_SKIPPED_BINARY, 1);
-        return res;
+    match scan.encoding {
+        Some(super::text::Encoding::Binary) => {
+            res.stats.add(keys::FILES_SKIPPED_BINARY, 1);
+            skip(
+                &mut res,
+                SkipReason::Binary,
+                format!("binary content, {size} bytes"),
+            );
+            return res;
+        }
+        Some(e) if e.is_utf16() => res.stats.add(keys::FILES_DECODED_UTF16, 1),
+        _ => {}
+    }
+    if scan.chunks > 1 {
+        res.stats.add(keys::FILES_CHUNKED, 1);
     }
     res.stats.add(keys::FILES_SCANNED, 1);
-    res.stats.add(keys::BYTES_SCANNED, data.len() as u64);
-    let matches = scanner.find(&data);
-    res.findings.extend(scanner.findings(&matches, &ctx));
+    res.stats.add(keys::BYTES_SCANNED, scan.bytes);
+    res.findings.extend(scanner.findings(&scan.matches, &ctx));
     res
 }
 
@@ -210,11 +276,13 @@ fn describe(path: &Path, e: &std::io::Error) -> String {
     if broken_link {
         "broken symbolic link".to_string()
     } else {
-        e.to_string()
+        crate::escape::text(&e.to_string()).into_owned()
     }
 }
 
-/// Normalises a path for display: `/` separators, no `.` components, no leading `./`.
+/// Normalises a path for display: `/` separators, no `.` components, no
+/// leading `./`, invalid UTF-8 and control characters escaped (lossless: two
+/// distinct names never display the same).
 pub fn normalize(path: &Path) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut absolute = false;
@@ -224,7 +292,7 @@ pub fn normalize(path: &Path) -> String {
             Component::RootDir => absolute = true,
             Component::Prefix(p) => parts.push(p.as_os_str().to_string_lossy().into_owned()),
             Component::ParentDir => parts.push("..".into()),
-            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            Component::Normal(s) => parts.push(crate::escape::path(Path::new(s)).into_owned()),
         }
     }
     let joined = parts.join("/");

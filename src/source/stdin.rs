@@ -1,6 +1,11 @@
-//! Standard input as a source (`leakgate scan -`): one blob, path `-`.
+//! Standard input as a source (`leakgate scan -`): one blob, path `-`,
+//! streamed in bounded, overlapping chunks ([`scan_stream`]) so input of any
+//! size is scanned whole without being held in memory; UTF-16 input is
+//! decoded first.
 
-use super::{is_binary, keys, ScanResult};
+use super::read::scan_stream;
+use super::text::Encoding;
+use super::{keys, ScanResult, Skip, SkipReason};
 use crate::report::Problem;
 use crate::scanner::{BlobContext, Scanner};
 use std::io::Read;
@@ -11,34 +16,41 @@ pub const STDIN_PATH: &str = "-";
 /// Reads all of `input` and scans it as one blob.
 pub fn scan_reader(scanner: &Scanner, input: &mut dyn Read) -> ScanResult {
     let mut res = ScanResult::zeroed();
-    // Read one byte past the limit to tell "at the limit" from "over it".
-    let limit = scanner.options().max_file_size;
-    let mut data = Vec::new();
-    if let Err(e) = input.take(limit.saturating_add(1)).read_to_end(&mut data) {
-        res.stats.add(keys::FILES_UNREADABLE, 1);
-        res.errors.push(Problem {
-            path: STDIN_PATH.into(),
-            message: format!("cannot read standard input: {e}"),
-        });
-        return res;
+    let ctx = BlobContext {
+        path: STDIN_PATH,
+        commit: None,
+    };
+    let scan = match scan_stream(scanner, input, scanner.options().max_file_size) {
+        Ok(scan) => scan,
+        Err(e) => {
+            res.stats.add(keys::FILES_UNREADABLE, 1);
+            res.errors.push(Problem {
+                path: STDIN_PATH.into(),
+                message: format!("cannot read standard input: {e}"),
+            });
+            return res;
+        }
+    };
+    match scan.encoding {
+        Some(Encoding::Binary) => {
+            res.stats.add(keys::FILES_SKIPPED_BINARY, 1);
+            res.skipped.push(Skip {
+                path: STDIN_PATH.into(),
+                reason: SkipReason::Binary,
+                detail: "binary content".into(),
+            });
+            return res;
+        }
+        Some(e) if e.is_utf16() => res.stats.add(keys::FILES_DECODED_UTF16, 1),
+        _ => {}
     }
-    if data.len() as u64 > limit {
-        res.stats.add(keys::FILES_SKIPPED_SIZE, 1);
-        return res;
-    }
-    if is_binary(&data) {
-        res.stats.add(keys::FILES_SKIPPED_BINARY, 1);
-        return res;
+    if scan.chunks > 1 {
+        res.stats.add(keys::FILES_CHUNKED, 1);
     }
     res.stats.add(keys::FILES_SCANNED, 1);
-    res.stats.add(keys::BYTES_SCANNED, data.len() as u64);
-    res.findings = scanner.scan_blob(
-        &data,
-        &BlobContext {
-            path: STDIN_PATH,
-            commit: None,
-        },
-    );
+    res.stats.add(keys::BYTES_SCANNED, scan.bytes);
+    res.findings = scanner.path_findings(&ctx);
+    res.findings.extend(scanner.findings(&scan.matches, &ctx));
     res
 }
 
@@ -82,12 +94,17 @@ mod tests {
         assert_eq!(res.findings[0].location.path, "-");
         assert_eq!(res.stats.get_u64(keys::FILES_SCANNED), 1);
         assert_eq!(res.stats.get_u64(keys::BYTES_SCANNED), 17);
-        let big = vec![b'a'; 101];
+        // Over the limit: scanned in chunks, not skipped.
+        let mut big = vec![b'a'; 100_000];
+        big.extend_from_slice(b" tok_q8w7e6r5t4\n");
         let res = scan_reader(&s, &mut big.as_slice());
-        assert_eq!(res.stats.get_u64(keys::FILES_SKIPPED_SIZE), 1);
-        assert_eq!(res.stats.get_u64(keys::FILES_SCANNED), 0);
+        assert_eq!(res.stats.get_u64(keys::FILES_SKIPPED_SIZE), 0);
+        assert_eq!(res.stats.get_u64(keys::FILES_CHUNKED), 1);
+        assert_eq!(res.findings.len(), 1);
+        assert_eq!(res.findings[0].location.column, 100_002);
         let res = scan_reader(&s, &mut b"tok_q8w7e6r5t4\0".as_slice());
         assert_eq!(res.stats.get_u64(keys::FILES_SKIPPED_BINARY), 1);
+        assert_eq!(res.skipped.len(), 1);
         assert!(res.findings.is_empty());
     }
 }
