@@ -30,6 +30,7 @@ use std::fmt;
 use std::path::Path;
 
 mod cargo;
+mod cargo_manifest;
 mod collect;
 mod composer;
 mod discover;
