@@ -135,7 +135,8 @@ pub fn parse_lockfile(path: &Path, root: &Path) -> Result<Lockfile, InventoryErr
     let mut input = Input::new(&display, &text);
     input.disk = Some(path);
     input.root = Some(root);
-    let packages = parse_input(kind, &input)?;
+    let mut packages = parse_input(kind, &input)?;
+    super::licenses::fill(&mut packages, path);
     let notes = input.notes.into_inner();
     Ok(Lockfile {
         path: display,

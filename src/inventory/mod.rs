@@ -42,6 +42,7 @@ mod gradle;
 mod graph;
 mod hash;
 mod json_lines;
+mod licenses;
 mod lines;
 mod load;
 mod manifest;
