@@ -177,15 +177,9 @@ fn requirements_includes_stay_inside_the_root() {
         }
         let report = inventory_report(std::slice::from_ref(&root)).unwrap();
         let errors: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
-        let shown = include.trim_start_matches("../");
-        let shown = if include.starts_with("../") {
-            format!("../{shown}")
-        } else {
-            include.to_string()
-        };
         assert_eq!(
             errors,
-            vec![format!("requirements.txt:2: include {shown} refused: {why}")],
+            vec![format!("requirements.txt:2: include {include} refused: {why}")],
             "{include}"
         );
     }

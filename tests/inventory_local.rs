@@ -84,7 +84,7 @@ fn cargo_workspace_manifests_mark_dev_build_and_local_crates() {
     let helpers = lock.packages.iter().find(|p| p.name == "helpers").unwrap();
     assert!(lock.is_local(helpers));
     assert_eq!(helpers.purl, "pkg:cargo/helpers");
-    assert_eq!(helpers.location.line, 22);
+    assert_eq!(helpers.location.line, 28);
     assert_eq!(lock.local.len(), 1);
     assert_eq!(lock.local[0].path, "../../libs/helpers");
     assert_eq!(lock.local[0].declared_version.as_deref(), Some("0.3.0"));

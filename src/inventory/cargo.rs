@@ -86,6 +86,11 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             continue;
         }
         let member = workspace.as_ref().and_then(|w| w.members.get(&p.name));
+        if workspace.is_some() && member.is_none() {
+            // A path crate is a package of the inventory: what it needs is
+            // transitive, like any package's dependencies.
+            continue;
+        }
         for &j in &deps[i] {
             let name = &lock.package[j].name;
             let dev = member.is_some_and(|m| {

@@ -150,6 +150,8 @@ fn dep_target(name: &str, value: &Value, major: u32) -> Option<(String, String)>
         5 if version.contains('/') => version,
         5 => format!("/{name}/{version}"),
         _ if version.starts_with('/') => version,
+        // A host-form key (`github.com/owner/repo/sha`, a git package).
+        _ if version.contains('/') && !version.contains('@') && !version.contains(':') => version,
         // An alias: `string-width-cjs: string-width@4.2.3`.
         _ if strip_peers(&version, major)
             .get(1..)

@@ -251,8 +251,9 @@ fn include(
         None => path.to_string_lossy().replace('\\', "/"),
     };
     let shown = crate::escape::text(&display);
+    let written = crate::escape::text(target);
     let refuse = |why: &str| {
-        InventoryError::parse(from, Some(line), format!("include {shown} refused: {why}"))
+        InventoryError::parse(from, Some(line), format!("include {written} refused: {why}"))
     };
     let canonical = match std::fs::canonicalize(&path) {
         Ok(c) => c,
