@@ -38,8 +38,8 @@ unsafe impl GlobalAlloc for Counting {
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             if new_size >= layout.size() {
-                let live =
-                    LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+                let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                    - layout.size();
                 PEAK.fetch_max(live, Ordering::Relaxed);
             } else {
                 LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
@@ -145,7 +145,11 @@ fn bench_large(c: &mut Criterion) {
     PEAK.store(before, Ordering::Relaxed);
     let parsed = parse_str(LockfileKind::PackageLock, "package-lock.json", &text).map(|p| p.len());
     let peak = PEAK.load(Ordering::Relaxed) - before;
-    assert_eq!(parsed.ok(), Some(LARGE), "the 1M-package lockfile must parse fully");
+    assert_eq!(
+        parsed.ok(),
+        Some(LARGE),
+        "the 1M-package lockfile must parse fully"
+    );
     eprintln!(
         "parse_1m: input {input} bytes, peak heap of one parse {peak} bytes ({:.2}x the input)",
         peak as f64 / input as f64
@@ -155,8 +159,12 @@ fn bench_large(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(input as u64));
     group.bench_function("package-lock-v3", |b| {
         b.iter(|| {
-            parse_str(LockfileKind::PackageLock, "package-lock.json", black_box(&text))
-                .map(|p| p.len())
+            parse_str(
+                LockfileKind::PackageLock,
+                "package-lock.json",
+                black_box(&text),
+            )
+            .map(|p| p.len())
         })
     });
     group.finish();

@@ -47,7 +47,10 @@ fn one_malformed_lockfile_never_hides_the_others() {
     assert_eq!(report.errors[1].line(), Some(5));
     // The strict API still fails on the first error.
     let err = inventory(&[root.to_path_buf()]).unwrap_err();
-    assert_eq!(err.to_string(), "go/go.mod: not a go.mod: no `module` directive");
+    assert_eq!(
+        err.to_string(),
+        "go/go.mod: not a go.mod: no `module` directive"
+    );
 }
 
 #[test]
@@ -110,7 +113,8 @@ fn line_based_parsers_refuse_cut_off_files() {
         err.to_string(),
         "gradle.lockfile:3: line has no `=configurations` part (truncated lockfile?)"
     );
-    let gomod = "module example.com/app\n\ngo 1.22\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.9.1\n";
+    let gomod =
+        "module example.com/app\n\ngo 1.22\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.9.1\n";
     let err = parse_str(LockfileKind::GoMod, "go.mod", gomod).unwrap_err();
     assert_eq!(err.to_string(), "go.mod:5: unterminated ( block");
 }
@@ -166,20 +170,29 @@ fn requirements_includes_stay_inside_the_root() {
         ("zero-link.txt", "it is outside the scanned root"),
         ("fifo.txt", "not a regular file"),
     ] {
-        write(&root, "requirements.txt", &format!("requests==2.19.1\n-r {include}\n"));
+        write(
+            &root,
+            "requirements.txt",
+            &format!("requests==2.19.1\n-r {include}\n"),
+        );
         write(dir.path(), "outside.txt", "django==3.0.0\n");
         let _ = fs::remove_file(root.join("zero-link.txt"));
         std::os::unix::fs::symlink("/dev/zero", root.join("zero-link.txt")).unwrap();
         let fifo = root.join("fifo.txt");
         if !fifo.exists() {
-            let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+            let status = std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap();
             assert!(status.success());
         }
         let report = inventory_report(std::slice::from_ref(&root)).unwrap();
         let errors: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             errors,
-            vec![format!("requirements.txt:2: include {include} refused: {why}")],
+            vec![format!(
+                "requirements.txt:2: include {include} refused: {why}"
+            )],
             "{include}"
         );
     }

@@ -129,7 +129,10 @@ fn local_packages_of_every_ecosystem() {
         parse_str_with_notes(LockfileKind::GemfileLock, "Gemfile.lock", gem).unwrap();
     assert_eq!(
         flags(&pkgs),
-        owned(&[("billing", "-", true, false), ("rack", "2.2.8", true, false)])
+        owned(&[
+            ("billing", "-", true, false),
+            ("rack", "2.2.8", true, false)
+        ])
     );
     assert_eq!(pkgs[0].purl, "pkg:gem/billing");
     assert_eq!(local[0].path, "engines/billing");
@@ -191,7 +194,10 @@ fn licences_from_installed_metadata() {
         .iter()
         .map(|p| (p.name.as_str(), p.license.as_deref()))
         .collect();
-    assert_eq!(licences, vec![("ms", Some("MIT")), ("left-pad", Some("WTFPL"))]);
+    assert_eq!(
+        licences,
+        vec![("ms", Some("MIT")), ("left-pad", Some("WTFPL"))]
+    );
 
     write(root, "py/requirements.txt", "attrs==23.1.0\nsix==1.16.0\n");
     write(
@@ -216,7 +222,10 @@ fn licences_from_installed_metadata() {
         "[package]\nname = \"itoa\"\nversion = \"1.0.11\"\nlicense = \"MIT OR Apache-2.0\"\n",
     );
     let lock = parse(root, "rs/Cargo.lock");
-    assert_eq!(lock.packages[0].license.as_deref(), Some("MIT OR Apache-2.0"));
+    assert_eq!(
+        lock.packages[0].license.as_deref(),
+        Some("MIT OR Apache-2.0")
+    );
 }
 
 #[test]
@@ -240,6 +249,9 @@ fn dependency_path_names_the_direct_dependency() {
         .into_iter()
         .map(|i| format!("{}@{}", pkgs[i].name, pkgs[i].version.as_deref().unwrap()))
         .collect();
-    assert_eq!(via, vec!["express@4.18.2", "body-parser@1.20.1", "qs@6.11.0"]);
+    assert_eq!(
+        via,
+        vec!["express@4.18.2", "body-parser@1.20.1", "qs@6.11.0"]
+    );
     assert_eq!(pkgs[paths.introduced_by(qs).unwrap()].name, "express");
 }

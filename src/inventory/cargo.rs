@@ -75,10 +75,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
         .iter()
         .map(|p| p.dependencies.iter().filter_map(|d| resolve(d)).collect())
         .collect();
-    let workspace = input
-        .disk
-        .and_then(Path::parent)
-        .and_then(Workspace::read);
+    let workspace = input.disk.and_then(Path::parent).and_then(Workspace::read);
     // index -> declared only for development (by every declaring crate)?
     let mut direct: HashMap<usize, bool> = HashMap::new();
     for (i, p) in lock.package.iter().enumerate() {

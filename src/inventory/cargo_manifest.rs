@@ -126,8 +126,7 @@ fn member_dirs(dir: &Path, patterns: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for pattern in patterns {
         let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
-        if pattern.is_empty() || pattern.starts_with('/') || pattern.split('/').any(|s| s == "..")
-        {
+        if pattern.is_empty() || pattern.starts_with('/') || pattern.split('/').any(|s| s == "..") {
             continue;
         }
         match pattern.strip_suffix("/*") {

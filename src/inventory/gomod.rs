@@ -367,10 +367,15 @@ replace (
 
     #[test]
     fn stdlib_from_go_directive() {
-        let pkgs = parse_str(LockfileKind::GoMod, "go.mod", "module a
+        let pkgs = parse_str(
+            LockfileKind::GoMod,
+            "go.mod",
+            "module a
 
 go 1.21
-").unwrap();
+",
+        )
+        .unwrap();
         assert_eq!(pkgs.len(), 1);
         assert_eq!(pkgs[0].purl, "pkg:golang/stdlib@1.21.0");
         let pkgs = parse_str(
@@ -383,8 +388,13 @@ toolchain default
         )
         .unwrap();
         assert_eq!(pkgs[0].version.as_deref(), Some("1.22.1"));
-        let pkgs = parse_str(LockfileKind::GoMod, "go.mod", "module a
-").unwrap();
+        let pkgs = parse_str(
+            LockfileKind::GoMod,
+            "go.mod",
+            "module a
+",
+        )
+        .unwrap();
         assert!(pkgs.is_empty());
     }
 
@@ -398,7 +408,10 @@ but some notes
 ",
         )
         .unwrap_err();
-        assert_eq!(err.to_string(), "go.mod: not a go.mod: no `module` directive");
+        assert_eq!(
+            err.to_string(),
+            "go.mod: not a go.mod: no `module` directive"
+        );
         let err = parse_str(
             LockfileKind::GoMod,
             "go.mod",

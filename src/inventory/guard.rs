@@ -100,7 +100,10 @@ fn check_yaml(display: &str, text: &str) -> Result<(), InventoryError> {
         return Err(InventoryError::parse(
             display,
             None,
-            format!("YAML lockfile of {} bytes is over the {MAX_YAML_BYTES}-byte limit", text.len()),
+            format!(
+                "YAML lockfile of {} bytes is over the {MAX_YAML_BYTES}-byte limit",
+                text.len()
+            ),
         ));
     }
     let mut depth = 0usize;

@@ -99,7 +99,9 @@ fn cargo_license(sources: &[PathBuf], name: &str, version: &str) -> Option<Strin
                 continue;
             };
             let package = t.get("package");
-            let v = package.and_then(|p| p.get("version")).and_then(|v| v.as_str());
+            let v = package
+                .and_then(|p| p.get("version"))
+                .and_then(|v| v.as_str());
             if v != Some(version) {
                 continue;
             }

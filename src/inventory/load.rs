@@ -202,10 +202,8 @@ pub fn inventory_report(paths: &[PathBuf]) -> Result<InventoryReport, InventoryE
             root: root.display().to_string(),
         });
     }
-    let results: Vec<Result<Lockfile, InventoryError>> = files
-        .par_iter()
-        .map(|f| parse_lockfile(f, &root))
-        .collect();
+    let results: Vec<Result<Lockfile, InventoryError>> =
+        files.par_iter().map(|f| parse_lockfile(f, &root)).collect();
     let mut lockfiles = Vec::with_capacity(results.len());
     for r in results {
         match r {

@@ -35,11 +35,11 @@ mod collect;
 mod composer;
 mod discover;
 mod error;
-mod guard;
 mod gemfile;
 mod gomod;
 mod gradle;
 mod graph;
+mod guard;
 mod hash;
 mod json_lines;
 mod licenses;
@@ -482,13 +482,17 @@ pub fn parse_str(
     parse_input(kind, &input)
 }
 
+/// What [`parse_str_with_notes`] returns: the packages, the warnings, and
+/// the local packages (see [`LocalPackage`]).
+pub type ParsedWithNotes = (Vec<Package>, Vec<InventoryWarning>, Vec<LocalPackage>);
+
 /// Parses like [`parse_str`] and also returns the warnings and the local
 /// packages the parse reported.
 pub fn parse_str_with_notes(
     kind: LockfileKind,
     display_path: &str,
     text: &str,
-) -> Result<(Vec<Package>, Vec<InventoryWarning>, Vec<LocalPackage>), InventoryError> {
+) -> Result<ParsedWithNotes, InventoryError> {
     let input = Input::new(display_path, text.strip_prefix('\u{feff}').unwrap_or(text));
     let packages = parse_input(kind, &input)?;
     let notes = input.notes.into_inner();

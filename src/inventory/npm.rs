@@ -345,7 +345,14 @@ mod tests {
         .unwrap();
         let got: Vec<(&str, Option<&str>, bool, &str)> = pkgs
             .iter()
-            .map(|p| (p.name.as_str(), p.version.as_deref(), p.direct, p.purl.as_str()))
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.version.as_deref(),
+                    p.direct,
+                    p.purl.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             got,
@@ -358,10 +365,22 @@ mod tests {
         );
         let paths: Vec<(&str, &str, Option<&str>)> = local
             .iter()
-            .map(|l| (l.name.as_str(), l.path.as_str(), l.declared_version.as_deref()))
+            .map(|l| {
+                (
+                    l.name.as_str(),
+                    l.path.as_str(),
+                    l.declared_version.as_deref(),
+                )
+            })
             .collect();
-        assert!(paths.contains(&("mylib", "libs/mylib", Some("0.2.0"))), "{paths:?}");
-        assert!(paths.contains(&("tb", "vendor/tb-1.0.0.tgz", Some("1.0.0"))), "{paths:?}");
+        assert!(
+            paths.contains(&("mylib", "libs/mylib", Some("0.2.0"))),
+            "{paths:?}"
+        );
+        assert!(
+            paths.contains(&("tb", "vendor/tb-1.0.0.tgz", Some("1.0.0"))),
+            "{paths:?}"
+        );
 
         let v1_in_v2 = "{\n  \"lockfileVersion\": 2,\n  \"dependencies\": {\n    \"qs\": {\"version\": \"6.5.1\"}\n  }\n}\n";
         let pkgs = parse_str(LockfileKind::PackageLock, "package-lock.json", v1_in_v2).unwrap();

@@ -122,7 +122,10 @@ mod tests {
         };
         assert_eq!(names(0), vec!["express"]);
         assert_eq!(names(3), vec!["express", "qs"]);
-        assert_eq!(names(4), vec!["express", "body-parser", "raw-body", "bytes"]);
+        assert_eq!(
+            names(4),
+            vec!["express", "body-parser", "raw-body", "bytes"]
+        );
         assert_eq!(paths.introduced_by(4), Some(0));
         assert_eq!(paths.path(5), None);
         assert_eq!(paths.path(99), None);

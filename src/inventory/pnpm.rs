@@ -164,6 +164,15 @@ fn dep_target(name: &str, value: &Value, major: u32) -> Option<(String, String)>
     parse_key(&key, major)
 }
 
+/// A package entry: its key, its fields, the id importers and snapshots
+/// refer to it by, and the version it is listed at.
+type Listed<'a> = (
+    &'a String,
+    &'a PnpmPackage,
+    (String, String),
+    Option<String>,
+);
+
 /// Parses a `pnpm-lock.yaml`.
 pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
     let mut lock: PnpmLock =
@@ -218,7 +227,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
     }
 
     // The id each package key is referred to by, and what it is listed as.
-    let mut listed: Vec<(&String, &PnpmPackage, (String, String), Option<String>)> = Vec::new();
+    let mut listed: Vec<Listed<'_>> = Vec::new();
     for (key, p) in &lock.packages {
         let field_version = p.version.as_ref().and_then(scalar);
         let bare = key.strip_prefix('/').unwrap_or(key);
@@ -267,10 +276,8 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             ));
         }
     }
-    let listed_version: HashMap<(String, String), Option<String>> = listed
-        .iter()
-        .map(|l| (l.2.clone(), l.3.clone()))
-        .collect();
+    let listed_version: HashMap<(String, String), Option<String>> =
+        listed.iter().map(|l| (l.2.clone(), l.3.clone())).collect();
     let as_ref = |(name, raw): (String, String)| -> PackageRef {
         let version = match listed_version.get(&(name.clone(), raw.clone())) {
             Some(v) => v.clone(),
@@ -340,7 +347,10 @@ mod tests {
         );
         assert_eq!(
             parse_key("pkg@https://codeload.github.com/a/b/tar.gz/abc", 9),
-            Some(("pkg".into(), "https://codeload.github.com/a/b/tar.gz/abc".into()))
+            Some((
+                "pkg".into(),
+                "https://codeload.github.com/a/b/tar.gz/abc".into()
+            ))
         );
         assert_eq!(
             parse_key("registry.npmjs.org/foo/1.1.0", 5),

@@ -17,8 +17,8 @@
 //! `test-requirements.txt`, `requirements/test.txt`) are dev.
 
 use super::collect::{pep503, Collector, Entry};
-use super::lines::line_number;
 use super::guard::MAX_SIDE_FILE_BYTES;
+use super::lines::line_number;
 use super::load::{display_path, read_text_limited};
 use super::{hash, Ecosystem, Input, InventoryError, Package, PackageRef};
 use std::collections::{HashMap, HashSet};
@@ -253,7 +253,11 @@ fn include(
     let shown = crate::escape::text(&display);
     let written = crate::escape::text(target);
     let refuse = |why: &str| {
-        InventoryError::parse(from, Some(line), format!("include {written} refused: {why}"))
+        InventoryError::parse(
+            from,
+            Some(line),
+            format!("include {written} refused: {why}"),
+        )
     };
     let canonical = match std::fs::canonicalize(&path) {
         Ok(c) => c,
