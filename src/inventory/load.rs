@@ -212,6 +212,7 @@ pub fn inventory_report(paths: &[PathBuf]) -> Result<InventoryReport, InventoryE
         }
     }
     lockfiles.sort_by(|a, b| a.path.cmp(&b.path));
+    errors.sort_by(|a, b| a.path().cmp(b.path()));
     Ok(InventoryReport {
         inventory: Inventory { root, lockfiles },
         errors,
