@@ -13,6 +13,8 @@ fn gemfile_lock_sections_platforms_and_checksums() {
         flags(&lock.packages),
         owned(&[
             ("sidekiq-tools", "0.3.1", true, false),
+            // A PATH gem: local code, listed without a version.
+            ("internal-gem", "-", true, false),
             ("actionpack", "5.2.0", true, false),
             ("mini_portile2", "2.4.0", false, false),
             // Locked for two platforms: one package at its first line.
@@ -31,6 +33,12 @@ fn gemfile_lock_sections_platforms_and_checksums() {
         deps(find(&lock.packages, "actionpack", "5.2.0")),
         vec!["rack@2.0.6", "rack-test@1.1.0"]
     );
+    let internal = &lock.packages[1];
+    assert!(lock.is_local(internal));
+    assert_eq!(internal.purl, "pkg:gem/internal-gem");
+    assert_eq!(internal.location.line, 11);
+    assert_eq!(lock.local[0].path, ".");
+    assert_eq!(lock.local[0].declared_version.as_deref(), Some("0.1.0"));
 }
 
 #[test]

@@ -88,6 +88,8 @@ fn go_mod_applies_indirect_and_replace() {
     assert_eq!(
         flags(&lock.packages),
         owned(&[
+            // The toolchain, as the OSV Go database names the standard library.
+            ("stdlib", "1.21.4", true, false),
             ("github.com/gin-gonic/gin", "v1.6.0", true, false),
             ("github.com/gorilla/websocket", "v1.4.0", true, false),
             (
@@ -99,6 +101,8 @@ fn go_mod_applies_indirect_and_replace() {
             ("golang.org/x/text", "v0.3.5", false, false),
             // Version-specific replacement.
             ("gopkg.in/yaml.v2", "v2.2.8", false, false),
+            // Replaced by a local directory: local code, no version.
+            ("github.com/example/shared", "-", true, false),
             // Module replaced by another module.
             (
                 "github.com/golang-jwt/jwt",
@@ -121,9 +125,14 @@ fn go_mod_applies_indirect_and_replace() {
         .line,
         16
     );
-    // Replaced by a local directory: the project's own code.
-    assert!(lock
+    // Replaced by a local directory: listed as local, never matched.
+    let shared = lock
         .packages
         .iter()
-        .all(|p| p.name != "github.com/example/shared"));
+        .find(|p| p.name == "github.com/example/shared")
+        .unwrap();
+    assert!(lock.is_local(shared));
+    assert_eq!(shared.purl, "pkg:golang/github.com/example/shared");
+    assert_eq!(lock.local[0].path, "../shared");
+    assert_eq!(find(&lock.packages, "stdlib", "1.21.4").location.line, 5);
 }

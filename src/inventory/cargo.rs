@@ -5,14 +5,21 @@
 //! shortened dependencies to `"name"` (or `"name version"` when ambiguous);
 //! v3 and v4 announce themselves with a top-level `version`. Packages
 //! without a `source` are the workspace's own crates (members and path
-//! dependencies): they are not packages of the inventory, but whatever they
-//! depend on is direct.
+//! dependencies): whatever they depend on is direct. When the workspace's
+//! `Cargo.toml` manifests are beside the lockfile
+//! ([`super::cargo_manifest`]), members are told from path crates (which
+//! are local code, listed with no version), and a dependency only a
+//! `[dev-dependencies]` table names is dev, as is what only such
+//! dependencies pull in. `[build-dependencies]` run at build time and are
+//! not dev.
 
+use super::cargo_manifest::Workspace;
 use super::collect::{Collector, Entry};
 use super::lines::toml_headers;
-use super::{hash, Ecosystem, Input, InventoryError, Package, PackageRef};
+use super::{graph, hash, Ecosystem, Input, InventoryError, Package, PackageRef};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 const SUPPORTED: &str = "1, 2, 3, 4";
 
@@ -68,31 +75,69 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
         .iter()
         .map(|p| p.dependencies.iter().filter_map(|d| resolve(d)).collect())
         .collect();
-    let direct: HashSet<usize> = lock
-        .package
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.source.is_none())
-        .flat_map(|(i, _)| deps[i].iter().copied())
-        .collect();
+    let workspace = input.disk.and_then(Path::parent).and_then(Workspace::read);
+    // index -> declared only for development (by every declaring crate)?
+    let mut direct: HashMap<usize, bool> = HashMap::new();
+    for (i, p) in lock.package.iter().enumerate() {
+        if p.source.is_some() {
+            continue;
+        }
+        let member = workspace.as_ref().and_then(|w| w.members.get(&p.name));
+        if workspace.is_some() && member.is_none() {
+            // A path crate is a package of the inventory: what it needs is
+            // transitive, like any package's dependencies.
+            continue;
+        }
+        for &j in &deps[i] {
+            let name = &lock.package[j].name;
+            let dev = member.is_some_and(|m| {
+                m.dev.contains(name) && !m.normal.contains(name) && !m.build.contains(name)
+            });
+            let only_dev = direct.entry(j).or_insert(dev);
+            *only_dev &= dev;
+        }
+    }
 
     let mut out = Collector::new(Ecosystem::CratesIo, input.display);
+    let to_ref = |j: usize| PackageRef {
+        name: lock.package[j].name.clone(),
+        version: lock.package[j]
+            .source
+            .as_ref()
+            .map(|_| lock.package[j].version.clone()),
+    };
     for (i, p) in lock.package.iter().enumerate() {
-        let Some(source) = &p.source else { continue };
+        let Some(source) = &p.source else {
+            // A path crate that is no workspace member: local code.
+            let Some(ws) = &workspace else { continue };
+            if ws.members.contains_key(&p.name) {
+                continue;
+            }
+            let path = ws.paths.get(&p.name).cloned().unwrap_or_default();
+            input.local(&p.name, &path, Some(p.version.clone()));
+            let mut entry = Entry::new(p.name.clone(), None, lines.get(i).copied().unwrap_or(0));
+            entry.direct = direct.contains_key(&i);
+            entry.dev = direct.get(&i).copied().unwrap_or(false);
+            entry.dependencies = deps[i].iter().map(|&j| to_ref(j)).collect();
+            out.push(entry);
+            continue;
+        };
         let mut entry = Entry::new(
             p.name.clone(),
             Some(p.version.clone()),
             lines.get(i).copied().unwrap_or(0),
         );
-        entry.direct = direct.contains(&i);
+        entry.direct = direct.contains_key(&i);
+        entry.dev = direct.get(&i).copied().unwrap_or(false);
         entry.dependencies = deps[i]
             .iter()
-            .map(|&j| &lock.package[j])
-            .filter(|d| d.source.is_some())
-            .map(|d| PackageRef {
-                name: d.name.clone(),
-                version: Some(d.version.clone()),
+            .filter(|&&j| {
+                lock.package[j].source.is_some()
+                    || workspace
+                        .as_ref()
+                        .is_some_and(|w| !w.members.contains_key(&lock.package[j].name))
             })
+            .map(|&j| to_ref(j))
             .collect();
         let checksum = p.checksum.as_deref().or_else(|| {
             let v1_key = format!("checksum {} {} ({source})", p.name, p.version);
@@ -104,7 +149,11 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             .collect();
         out.push(entry);
     }
-    Ok(out.finish())
+    let mut packages = out.finish();
+    if workspace.is_some() {
+        graph::propagate_dev(&mut packages);
+    }
+    Ok(packages)
 }
 
 #[cfg(test)]

@@ -60,6 +60,25 @@ pub enum InventoryError {
     },
 }
 
+/// Something worth telling the user about a lockfile that still parsed:
+/// an empty lockfile, a missing `-c` constraints file, an include refused.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct InventoryWarning {
+    /// The file the warning is about (relative to the inventory root).
+    pub path: String,
+    /// 1-based line, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// What happened, and what was done instead.
+    pub message: String,
+}
+
+impl fmt::Display for InventoryWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", at(&self.path, self.line), self.message)
+    }
+}
+
 fn at(path: &str, line: Option<u32>) -> String {
     match line {
         Some(line) => format!("{path}:{line}"),
@@ -68,6 +87,26 @@ fn at(path: &str, line: Option<u32>) -> String {
 }
 
 impl InventoryError {
+    /// The file the error is about (the root searched, for [`InventoryError::NoLockfiles`]).
+    pub fn path(&self) -> &str {
+        match self {
+            InventoryError::Io { path, .. }
+            | InventoryError::Parse { path, .. }
+            | InventoryError::UnsupportedVersion { path, .. }
+            | InventoryError::UnknownKind { path, .. }
+            | InventoryError::Walk { path, .. } => path,
+            InventoryError::NoLockfiles { root } => root,
+        }
+    }
+
+    /// The 1-based line of the problem, when known.
+    pub fn line(&self) -> Option<u32> {
+        match self {
+            InventoryError::Parse { line, .. } => *line,
+            _ => None,
+        }
+    }
+
     /// A parse error at `line` (when known).
     pub(crate) fn parse(path: &str, line: Option<u32>, message: impl Into<String>) -> Self {
         InventoryError::Parse {

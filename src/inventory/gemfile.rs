@@ -5,7 +5,7 @@
 //! a locked gem is `name (version[-platform])` indented by four spaces and
 //! its own requirements follow indented by six; `DEPENDENCIES` lists what
 //! the Gemfile asks for (`name!` when pinned to a source). `PATH` gems are
-//! the project's own code. A gem locked for several platforms is one
+//! local code: listed with no version (the `remote:` directory noted). A gem locked for several platforms is one
 //! package; the platform suffix is not part of the version. `CHECKSUMS`
 //! (Bundler 2.5+) gives SHA-256 digests. Gemfile.lock records no dev groups.
 
@@ -19,6 +19,8 @@ struct Spec {
     version: String,
     line: u32,
     deps: Vec<String>,
+    /// The `PATH` source's directory, for a local gem.
+    local: Option<String>,
 }
 
 /// `name (inner)` → (name, Some(inner)); `name` → (name, None).
@@ -40,6 +42,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
     let mut specs: Vec<Spec> = Vec::new();
     let mut direct: HashSet<String> = HashSet::new();
     let mut checksums: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
+    let mut remote = String::new();
     for (i, line) in input.text.lines().enumerate() {
         let line_no = line_number(i);
         let body = line.trim_start_matches(' ');
@@ -50,10 +53,16 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
         let body = body.trim_end();
         if indent == 0 {
             section = body.to_string();
+            remote.clear();
             continue;
         }
+        if indent == 2 {
+            if let Some(r) = body.strip_prefix("remote:") {
+                remote = r.trim().to_string();
+            }
+        }
         match section.as_str() {
-            "GEM" | "GIT" | "PLUGIN SOURCE" => match indent {
+            "GEM" | "GIT" | "PLUGIN SOURCE" | "PATH" => match indent {
                 4 => {
                     let (name, version) = name_paren(body);
                     let Some(version) = version else {
@@ -68,6 +77,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
                         version: strip_platform(version).to_string(),
                         line: line_no,
                         deps: Vec::new(),
+                        local: (section == "PATH").then(|| remote.clone()),
                     });
                 }
                 6 => {
@@ -104,13 +114,23 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             _ => {}
         }
     }
-    let versions: HashMap<&str, &str> = specs
+    let versions: HashMap<&str, Option<&str>> = specs
         .iter()
-        .map(|s| (s.name.as_str(), s.version.as_str()))
+        .map(|s| {
+            let v = s.local.is_none().then_some(s.version.as_str());
+            (s.name.as_str(), v)
+        })
         .collect();
     let mut out = Collector::new(Ecosystem::RubyGems, input.display);
     for s in &specs {
-        let mut entry = Entry::new(s.name.clone(), Some(s.version.clone()), s.line);
+        let version = match &s.local {
+            Some(path) => {
+                input.local(&s.name, path, Some(s.version.clone()));
+                None
+            }
+            None => Some(s.version.clone()),
+        };
+        let mut entry = Entry::new(s.name.clone(), version, s.line);
         entry.direct = direct.contains(&s.name);
         entry.hashes = checksums
             .get(&(s.name.clone(), s.version.clone()))
@@ -122,7 +142,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             .filter_map(|d| versions.get(d.as_str()).map(|v| (d, v)))
             .map(|(d, v)| PackageRef {
                 name: d.clone(),
-                version: Some((*v).to_string()),
+                version: v.map(str::to_string),
             })
             .collect();
         out.push(entry);

@@ -4,9 +4,13 @@
 //! a `// indirect` comment marks a requirement the module does not import
 //! itself. `replace` directives are applied: a replacement by another
 //! module (at a version) becomes that module, a replacement by a local
-//! directory is the project's own code and is left out. `module`, `go`,
-//! `toolchain`, `exclude`, `retract` and later directives do not name
-//! dependencies and are skipped. go.mod records no dependency graph.
+//! directory is local code: listed under the module path it replaces, with
+//! no version. The Go toolchain is the `stdlib` pseudo-package (as the OSV
+//! Go database names the standard library), at the `toolchain` version, else
+//! the `go` version (`go 1.21` is the 1.21.0 release). A file without a
+//! `module` directive is not a go.mod and is refused. `exclude`, `retract`
+//! and later directives do not name dependencies and are skipped. go.mod
+//! records no dependency graph.
 
 use super::collect::{Collector, Entry};
 use super::lines::line_number;
@@ -38,6 +42,10 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
     let mut requires = Vec::new();
     let mut replaces = Vec::new();
     let mut block: Option<(Block, u32)> = None;
+    let mut module = false;
+    // (version, line) of the `go` and `toolchain` directives.
+    let mut go: Option<(String, u32)> = None;
+    let mut toolchain: Option<(String, u32)> = None;
     for (i, raw) in input.text.lines().enumerate() {
         let line = line_number(i);
         let (code, comment) = split_comment(raw);
@@ -66,6 +74,12 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             )?;
             continue;
         }
+        match (tokens[0].as_str(), tokens.get(1)) {
+            ("module", Some(_)) => module = true,
+            ("go", Some(v)) => go = Some((v.clone(), line)),
+            ("toolchain", Some(v)) => toolchain = Some((v.clone(), line)),
+            _ => {}
+        }
         let kind = match tokens[0].as_str() {
             "require" => Block::Require,
             "replace" => Block::Replace,
@@ -93,7 +107,27 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
         ));
     }
 
+    if !module {
+        return Err(InventoryError::parse(
+            input.display,
+            None,
+            "not a go.mod: no `module` directive",
+        ));
+    }
+
     let mut out = Collector::new(Ecosystem::Go, input.display);
+    let stdlib = toolchain
+        .and_then(|(v, line)| {
+            // `toolchain default` names no version.
+            v.strip_prefix("go").map(|v| (v.to_string(), line))
+        })
+        .or(go)
+        .and_then(|(v, line)| stdlib_version(&v).map(|v| (v, line)));
+    if let Some((version, line)) = stdlib {
+        let mut e = Entry::new("stdlib", Some(version), line);
+        e.direct = true;
+        out.push(e);
+    }
     for r in requires {
         // A version-specific replacement wins over a path-wide one.
         let rep = replaces
@@ -105,13 +139,24 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
                     .find(|p| p.old == r.path && p.old_version.is_none())
             });
         let (path, version) = match rep {
+            Some(p) if is_local_path(&p.new) => {
+                // Local code replacing the module: listed, never matched.
+                input.local(&r.path, &p.new, Some(r.version.clone()));
+                (r.path, None)
+            }
             Some(p) => match &p.new_version {
-                Some(v) if !is_local_path(&p.new) => (p.new.clone(), v.clone()),
-                _ => continue,
+                Some(v) => (p.new.clone(), Some(v.clone())),
+                None => {
+                    return Err(InventoryError::parse(
+                        input.display,
+                        Some(r.line),
+                        format!("replacement {} of {} has no version", p.new, r.path),
+                    ))
+                }
             },
-            None => (r.path, r.version),
+            None => (r.path, Some(r.version)),
         };
-        let mut e = Entry::new(path, Some(version), r.line);
+        let mut e = Entry::new(path, version, r.line);
         e.direct = !r.indirect;
         out.push(e);
     }
@@ -129,6 +174,13 @@ fn entry(
 ) -> Result<(), InventoryError> {
     match kind {
         Block::Require => match tokens {
+            [_, version] if !version.starts_with('v') => {
+                return Err(InventoryError::parse(
+                    file,
+                    Some(line),
+                    format!("`{version}` is not a module version (they start with `v`)"),
+                ));
+            }
             [path, version] => requires.push(Require {
                 path: path.clone(),
                 version: version.clone(),
@@ -169,6 +221,22 @@ fn entry(
         Block::Other => {}
     }
     Ok(())
+}
+
+/// The release a `go`/`toolchain` version names: `1.21.5` as is, `1.21`
+/// as `1.21.0`, a pre-release (`1.21rc2`) as written; `None` when it is
+/// not a Go version at all.
+fn stdlib_version(v: &str) -> Option<String> {
+    let mut parts = v.split('.');
+    let major = parts.next()?;
+    let minor = parts.next()?;
+    if major.is_empty() || !major.bytes().all(|b| b.is_ascii_digit()) || minor.is_empty() {
+        return None;
+    }
+    if minor.bytes().all(|b| b.is_ascii_digit()) && parts.next().is_none() {
+        return Some(format!("{major}.{minor}.0"));
+    }
+    Some(v.to_string())
 }
 
 /// A replacement target that is a directory, not a module.
@@ -275,7 +343,7 @@ replace (
             .map(|p| {
                 (
                     p.name.as_str(),
-                    p.version.as_deref().unwrap(),
+                    p.version.as_deref().unwrap_or("-"),
                     p.direct,
                     p.location.line,
                 )
@@ -284,13 +352,78 @@ replace (
         assert_eq!(
             got,
             vec![
+                ("stdlib", "1.21.5", true, 5),
                 ("golang.org/x/text", "v0.3.5", true, 7),
                 ("github.com/gin-gonic/gin", "v1.6.0", true, 10),
                 ("github.com/new/dep", "v1.2.3", false, 11),
                 ("github.com/quoted/mod", "v0.1.0", true, 12),
+                ("example.com/local", "-", true, 13),
             ]
         );
-        assert_eq!(pkgs[0].purl, "pkg:golang/golang.org/x/text@v0.3.5");
+        assert_eq!(pkgs[0].purl, "pkg:golang/stdlib@1.21.5");
+        assert_eq!(pkgs[1].purl, "pkg:golang/golang.org/x/text@v0.3.5");
+        assert_eq!(pkgs[5].purl, "pkg:golang/example.com/local");
+    }
+
+    #[test]
+    fn stdlib_from_go_directive() {
+        let pkgs = parse_str(
+            LockfileKind::GoMod,
+            "go.mod",
+            "module a
+
+go 1.21
+",
+        )
+        .unwrap();
+        assert_eq!(pkgs.len(), 1);
+        assert_eq!(pkgs[0].purl, "pkg:golang/stdlib@1.21.0");
+        let pkgs = parse_str(
+            LockfileKind::GoMod,
+            "go.mod",
+            "module a
+go 1.22.1
+toolchain default
+",
+        )
+        .unwrap();
+        assert_eq!(pkgs[0].version.as_deref(), Some("1.22.1"));
+        let pkgs = parse_str(
+            LockfileKind::GoMod,
+            "go.mod",
+            "module a
+",
+        )
+        .unwrap();
+        assert!(pkgs.is_empty());
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_go_mod() {
+        let err = parse_str(
+            LockfileKind::GoMod,
+            "go.mod",
+            "This is not a go.mod
+but some notes
+",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "go.mod: not a go.mod: no `module` directive"
+        );
+        let err = parse_str(
+            LockfileKind::GoMod,
+            "go.mod",
+            "module a
+require github.com/x/y 1.0.0
+",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "go.mod:2: `1.0.0` is not a module version (they start with `v`)"
+        );
     }
 
     #[test]

@@ -13,11 +13,29 @@ use super::{Ecosystem, Input, InventoryError, Package};
 
 /// Parses a Gradle lockfile.
 pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
+    // The single-file format (Gradle 6.4+) puts `=configurations` on every
+    // line and always ends with an `empty=` line: without them the file
+    // was cut off. The older per-configuration files have neither.
+    let single_file = input.display.rsplit('/').next() == Some("gradle.lockfile");
     let mut out = Collector::new(Ecosystem::Maven, input.display);
+    let mut saw_empty = false;
+    let mut last_line = 0;
     for (i, line) in input.text.lines().enumerate() {
         let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with("empty=") {
+        if line.is_empty() || line.starts_with('#') {
             continue;
+        }
+        last_line = line_number(i);
+        if line.starts_with("empty=") {
+            saw_empty = true;
+            continue;
+        }
+        if single_file && !line.contains('=') {
+            return Err(InventoryError::parse(
+                input.display,
+                Some(line_number(i)),
+                "line has no `=configurations` part (truncated lockfile?)",
+            ));
         }
         let (coordinates, configurations) = line.split_once('=').unwrap_or((line, ""));
         let parts: Vec<&str> = coordinates.split(':').collect();
@@ -47,6 +65,13 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             .collect();
         entry.dev = !confs.is_empty() && confs.iter().all(|c| c.starts_with("test"));
         out.push(entry);
+    }
+    if single_file && !saw_empty {
+        return Err(InventoryError::parse(
+            input.display,
+            Some(last_line),
+            "no closing `empty=` line (truncated lockfile?)",
+        ));
     }
     Ok(out.finish())
 }

@@ -12,13 +12,13 @@ use super::{Package, PackageRef};
 use std::collections::HashMap;
 
 /// Resolves [`PackageRef`]s to package indices.
-struct Resolver {
+pub(crate) struct Resolver {
     exact: HashMap<(String, String), usize>,
     by_name: HashMap<String, Vec<usize>>,
 }
 
 impl Resolver {
-    fn new(packages: &[Package]) -> Self {
+    pub(crate) fn new(packages: &[Package]) -> Self {
         let mut exact = HashMap::new();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, p) in packages.iter().enumerate() {
@@ -33,7 +33,7 @@ impl Resolver {
 
     /// The packages a reference may denote: the exact (name, version) when
     /// locked, otherwise every version of the name.
-    fn resolve(&self, packages: &[Package], r: &PackageRef) -> Vec<usize> {
+    pub(crate) fn resolve(&self, packages: &[Package], r: &PackageRef) -> Vec<usize> {
         let Some(first) = packages.first() else {
             return Vec::new();
         };

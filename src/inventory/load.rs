@@ -1,7 +1,11 @@
 //! Reading lockfiles from disk into an [`Inventory`]: the entry point the
 //! `sbom` and `deps` commands call.
 
-use super::{discover, parse_input, Input, InventoryError, LockfileKind, Package};
+use super::guard::{read_bounded, MAX_LOCKFILE_BYTES};
+use super::{
+    discover, parse_input, Input, InventoryError, InventoryWarning, LocalPackage, LockfileKind,
+    Package,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Component, Path, PathBuf};
@@ -15,6 +19,24 @@ pub struct Lockfile {
     pub kind: LockfileKind,
     /// Its packages, in lockfile order.
     pub packages: Vec<Package>,
+    /// The packages that are local code (listed in `packages` with no
+    /// version), with the directory each comes from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub local: Vec<LocalPackage>,
+    /// What the parse warned about (an empty lockfile, a missing
+    /// constraints file, a refused include).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<InventoryWarning>,
+}
+
+impl Lockfile {
+    /// Whether `package` (of this lockfile) is local code rather than a
+    /// registry package.
+    pub fn is_local(&self, package: &Package) -> bool {
+        package.version.is_none()
+            && package.location.file == self.path
+            && self.local.iter().any(|l| l.name == package.name)
+    }
 }
 
 /// Every lockfile found under the paths given, parsed.
@@ -31,6 +53,23 @@ impl Inventory {
     pub fn packages(&self) -> impl Iterator<Item = &Package> {
         self.lockfiles.iter().flat_map(|l| l.packages.iter())
     }
+
+    /// Every warning of every lockfile, lockfile by lockfile.
+    pub fn warnings(&self) -> impl Iterator<Item = &InventoryWarning> {
+        self.lockfiles.iter().flat_map(|l| l.warnings.iter())
+    }
+}
+
+/// An inventory that went on past the lockfiles it could not read: what
+/// [`inventory_report`] returns. A caller reports `inventory` as usual,
+/// then every error (each names its file, and its line when known), and
+/// fails (exit 2) when `errors` is not empty.
+#[derive(Debug)]
+pub struct InventoryReport {
+    /// Every lockfile that parsed.
+    pub inventory: Inventory,
+    /// Every lockfile (or path) that could not be read or parsed, in path order.
+    pub errors: Vec<InventoryError>,
 }
 
 /// `path` relative to `root`, `/`-separated (as given when it is not under `root`).
@@ -51,7 +90,17 @@ pub(crate) fn display_path(path: &Path, root: &Path) -> String {
 /// Reads a file as UTF-8 text (BOM removed); invalid UTF-8 is a parse
 /// error at the line of the first bad byte.
 pub(crate) fn read_text(path: &Path, display: &str) -> Result<String, InventoryError> {
-    let bytes = std::fs::read(path).map_err(|source| InventoryError::Io {
+    read_text_limited(path, display, MAX_LOCKFILE_BYTES)
+}
+
+/// [`read_text`] with a size limit: only regular files (links followed to
+/// one), at most `limit` bytes.
+pub(crate) fn read_text_limited(
+    path: &Path,
+    display: &str,
+    limit: u64,
+) -> Result<String, InventoryError> {
+    let bytes = read_bounded(path, limit).map_err(|source| InventoryError::Io {
         path: display.to_string(),
         source,
     })?;
@@ -83,17 +132,18 @@ pub fn parse_lockfile(path: &Path, root: &Path) -> Result<Lockfile, InventoryErr
         expected: LockfileKind::ALL.map(LockfileKind::name).join(", "),
     })?;
     let text = read_text(path, &display)?;
-    let input = Input {
-        display: &display,
-        text: &text,
-        disk: Some(path),
-        root: Some(root),
-    };
-    let packages = parse_input(kind, &input)?;
+    let mut input = Input::new(&display, &text);
+    input.disk = Some(path);
+    input.root = Some(root);
+    let mut packages = parse_input(kind, &input)?;
+    super::licenses::fill(&mut packages, path);
+    let notes = input.notes.into_inner();
     Ok(Lockfile {
         path: display,
         kind,
         packages,
+        local: notes.local,
+        warnings: notes.warnings,
     })
 }
 
@@ -102,8 +152,21 @@ pub fn parse_lockfile(path: &Path, root: &Path) -> Result<Lockfile, InventoryErr
 /// when exactly one is given, otherwise the deepest directory holding every
 /// path (the current directory when none is given or they share nothing).
 /// Fails on the first lockfile that does not parse, and when no lockfile
-/// is found at all.
+/// is found at all; [`inventory_report`] goes on past bad lockfiles.
 pub fn inventory(paths: &[PathBuf]) -> Result<Inventory, InventoryError> {
+    let report = inventory_report(paths)?;
+    match report.errors.into_iter().next() {
+        Some(first) => Err(first),
+        None => Ok(report.inventory),
+    }
+}
+
+/// Inventories `paths` like [`inventory`], but one unreadable path or
+/// malformed lockfile never hides the others: every lockfile that parses is
+/// in the inventory, and every failure is in
+/// [`InventoryReport::errors`], in path order. Fails only when nothing was
+/// found and nothing failed ([`InventoryError::NoLockfiles`]).
+pub fn inventory_report(paths: &[PathBuf]) -> Result<InventoryReport, InventoryError> {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -111,30 +174,49 @@ pub fn inventory(paths: &[PathBuf]) -> Result<Inventory, InventoryError> {
     };
     let root = inventory_root(&paths);
     let mut files = Vec::new();
+    let mut errors = Vec::new();
     for path in &paths {
-        let meta = std::fs::metadata(path).map_err(|source| InventoryError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(source) => {
+                errors.push(InventoryError::Io {
+                    path: path.display().to_string(),
+                    source,
+                });
+                continue;
+            }
+        };
         if meta.is_dir() {
-            files.extend(discover(path)?);
+            match discover(path) {
+                Ok(found) => files.extend(found),
+                Err(e) => errors.push(e),
+            }
         } else {
             files.push(path.clone());
         }
     }
     files.sort();
     files.dedup();
-    if files.is_empty() {
+    if files.is_empty() && errors.is_empty() {
         return Err(InventoryError::NoLockfiles {
             root: root.display().to_string(),
         });
     }
-    let mut lockfiles = files
-        .par_iter()
-        .map(|f| parse_lockfile(f, &root))
-        .collect::<Result<Vec<_>, _>>()?;
+    let results: Vec<Result<Lockfile, InventoryError>> =
+        files.par_iter().map(|f| parse_lockfile(f, &root)).collect();
+    let mut lockfiles = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(l) => lockfiles.push(l),
+            Err(e) => errors.push(e),
+        }
+    }
     lockfiles.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Inventory { root, lockfiles })
+    errors.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok(InventoryReport {
+        inventory: Inventory { root, lockfiles },
+        errors,
+    })
 }
 
 fn inventory_root(paths: &[PathBuf]) -> PathBuf {

@@ -7,8 +7,10 @@
 
 use super::collect::{identity, pep503};
 use super::graph;
+use super::guard::read_side_file;
 use super::{Ecosystem, Input, Package};
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 /// The names a project declares, split by whether they are only for development.
 #[derive(Debug, Default)]
@@ -27,10 +29,18 @@ impl Manifest {
                 let text = input.sibling("package.json")?;
                 let v: serde_json::Value = serde_json::from_str(&text).ok()?;
                 let mut m = Manifest::default();
-                for key in ["dependencies", "optionalDependencies", "peerDependencies"] {
-                    m.prod.extend(json_keys(&v[key]));
+                m.add_npm(&v);
+                // Workspace packages' own dependencies are the project's too
+                // (what yarn and npm install for `workspaces`).
+                let dir = input.disk.and_then(Path::parent);
+                for ws in dir.map(|d| workspace_dirs(d, &v)).unwrap_or_default() {
+                    let Some(text) = read_side_file(&ws.join("package.json")) else {
+                        continue;
+                    };
+                    if let Ok(w) = serde_json::from_str::<serde_json::Value>(&text) {
+                        m.add_npm(&w);
+                    }
                 }
-                m.dev.extend(json_keys(&v["devDependencies"]));
                 Some(m)
             }
             Ecosystem::Packagist => {
@@ -46,6 +56,13 @@ impl Manifest {
             Ecosystem::PyPI => Self::python(input),
             _ => None,
         }
+    }
+
+    fn add_npm(&mut self, v: &serde_json::Value) {
+        for key in ["dependencies", "optionalDependencies", "peerDependencies"] {
+            self.prod.extend(json_keys(&v[key]));
+        }
+        self.dev.extend(json_keys(&v["devDependencies"]));
     }
 
     fn python(input: &Input<'_>) -> Option<Manifest> {
@@ -140,6 +157,61 @@ pub(crate) fn settle_direct(input: &Input<'_>, ecosystem: Ecosystem, packages: &
         Some(m) => m.apply(packages),
         None => graph::roots_as_direct(packages),
     }
+}
+
+/// Most workspace folders read for one manifest.
+const MAX_WORKSPACES: usize = 4096;
+
+/// The folders a `package.json`'s `workspaces` (an array, or yarn's
+/// `{"packages": […]}`) names under `dir`: a pattern is a relative path
+/// whose last segment may be `*` or `**` (every folder directly below);
+/// patterns leaving `dir` (`..`, absolute) are ignored.
+pub(crate) fn workspace_dirs(dir: &Path, manifest: &serde_json::Value) -> Vec<PathBuf> {
+    let patterns = match &manifest["workspaces"] {
+        serde_json::Value::Array(a) => a.clone(),
+        serde_json::Value::Object(o) => o
+            .get("packages")
+            .and_then(|p| p.as_array())
+            .cloned()
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for pattern in patterns.iter().filter_map(|p| p.as_str()) {
+        let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
+        if pattern.is_empty()
+            || pattern.starts_with('/')
+            || pattern.split('/').any(|s| s == "..")
+            || pattern.starts_with('!')
+        {
+            continue;
+        }
+        match pattern
+            .strip_suffix("/**")
+            .or_else(|| pattern.strip_suffix("/*"))
+        {
+            Some(parent) if !parent.contains('*') => {
+                let Ok(entries) = std::fs::read_dir(dir.join(parent)) else {
+                    continue;
+                };
+                let mut found: Vec<PathBuf> = entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .map(|e| e.path())
+                    .collect();
+                found.sort();
+                out.extend(found);
+            }
+            Some(_) => {}
+            None if !pattern.contains('*') => out.push(dir.join(pattern)),
+            None => {}
+        }
+        if out.len() >= MAX_WORKSPACES {
+            out.truncate(MAX_WORKSPACES);
+            break;
+        }
+    }
+    out
 }
 
 fn json_keys(v: &serde_json::Value) -> impl Iterator<Item = String> + '_ {

@@ -8,11 +8,16 @@
 //! Conventions shared by every parser:
 //! - a version is only ever what the lockfile pins; an unpinned requirement
 //!   (a `requirements.txt` range, a VCS URL) has `version: None`;
-//! - the project's own code (Cargo workspace members and path crates, npm
-//!   workspaces and `link:` entries, uv/Poetry editable roots, Gemfile
-//!   `PATH` gems, Go `replace` to a local directory, NuGet `Project`
-//!   entries) is not a package: it is left out, but what it depends on is
-//!   what makes a package `direct`;
+//! - the project's own root (Cargo workspace members, the npm root and its
+//!   workspaces, uv/Poetry editable roots, NuGet `Project` entries) is not
+//!   a package: it is left out, but what it depends on is what makes a
+//!   package `direct`;
+//! - a *local* dependency (npm/yarn `file:`/`link:`, a Cargo path crate
+//!   that is not a workspace member, a Gemfile `PATH` gem, a Go `replace`
+//!   by a local directory) ships with the project, so it is listed, but it
+//!   comes from no registry: it has `version: None` and a purl without a
+//!   version, so no registry advisory can match it, and it is named in
+//!   [`Lockfile::local`] with its directory and the version it declares;
 //! - a package seen several times in one lockfile (nested `node_modules`,
 //!   several gem platforms, several target frameworks) is one [`Package`],
 //!   at its first entry, direct if any occurrence is, dev only if every
@@ -20,10 +25,12 @@
 //! - [`Package::dependencies`] only name packages of the same lockfile.
 
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::fmt;
 use std::path::Path;
 
 mod cargo;
+mod cargo_manifest;
 mod collect;
 mod composer;
 mod discover;
@@ -32,14 +39,17 @@ mod gemfile;
 mod gomod;
 mod gradle;
 mod graph;
+mod guard;
 mod hash;
 mod json_lines;
+mod licenses;
 mod lines;
 mod load;
 mod manifest;
 mod npm;
 mod npm_v1;
 mod nuget;
+mod paths;
 mod pipfile;
 mod pnpm;
 mod poetry;
@@ -50,8 +60,9 @@ mod yarn;
 mod yarn_berry;
 
 pub use discover::discover;
-pub use error::InventoryError;
-pub use load::{inventory, parse_lockfile, Inventory, Lockfile};
+pub use error::{InventoryError, InventoryWarning};
+pub use load::{inventory, inventory_report, parse_lockfile, Inventory, InventoryReport, Lockfile};
+pub use paths::{dependency_path, DependencyPaths};
 
 /// A package ecosystem, named as OSV names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -214,6 +225,27 @@ pub enum LockfileKind {
     NugetLock,
 }
 
+/// A dependency that is the project's own code in a directory (see the
+/// module docs): listed among the packages with no version, described here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LocalPackage {
+    /// Name, as in the [`Package`] entry.
+    pub name: String,
+    /// The directory (or `file:` tarball) the lockfile points at, as written.
+    pub path: String,
+    /// The version the local package declares, when the lockfile records it
+    /// (never matched against registry advisories).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_version: Option<String>,
+}
+
+/// What a parse noticed besides packages: warnings and local packages.
+#[derive(Debug, Default)]
+pub(crate) struct Notes {
+    pub warnings: Vec<InventoryWarning>,
+    pub local: Vec<LocalPackage>,
+}
+
 /// What a parser gets: the text, the name to report it under, and, when
 /// it was read from disk, where it lives (for `-r` includes and for the
 /// manifest beside a lockfile that does not record its roots).
@@ -226,14 +258,50 @@ pub(crate) struct Input<'a> {
     pub disk: Option<&'a Path>,
     /// Inventory root, to make the display paths of included files.
     pub root: Option<&'a Path>,
+    /// Warnings and local packages the parser reports.
+    pub notes: RefCell<Notes>,
 }
 
-impl Input<'_> {
+impl<'a> Input<'a> {
+    /// An input for `text` reported as `display`.
+    pub(crate) fn new(display: &'a str, text: &'a str) -> Self {
+        Input {
+            display,
+            text,
+            disk: None,
+            root: None,
+            notes: RefCell::new(Notes::default()),
+        }
+    }
+
+    /// Records a warning about this lockfile (at `line`, when known).
+    pub(crate) fn warn(&self, line: Option<u32>, message: impl Into<String>) {
+        self.warn_in(self.display, line, message);
+    }
+
+    /// Records a warning about `file` (the lockfile or a file it includes).
+    pub(crate) fn warn_in(&self, file: &str, line: Option<u32>, message: impl Into<String>) {
+        self.notes.borrow_mut().warnings.push(InventoryWarning {
+            path: file.to_string(),
+            line,
+            message: message.into(),
+        });
+    }
+
+    /// Records a local package (its [`Package`] entry is pushed by the parser).
+    pub(crate) fn local(&self, name: &str, path: &str, declared_version: Option<String>) {
+        self.notes.borrow_mut().local.push(LocalPackage {
+            name: name.to_string(),
+            path: path.to_string(),
+            declared_version,
+        });
+    }
+
     /// Reads a file next to the lockfile (e.g. `package.json` beside
     /// `yarn.lock`); `None` when parsing from a string or the file is absent.
     pub(crate) fn sibling(&self, name: &str) -> Option<String> {
         let dir = self.disk?.parent()?;
-        std::fs::read_to_string(dir.join(name)).ok()
+        guard::read_side_file(&dir.join(name))
     }
 }
 
@@ -410,19 +478,39 @@ pub fn parse_str(
     display_path: &str,
     text: &str,
 ) -> Result<Vec<Package>, InventoryError> {
-    let input = Input {
-        display: display_path,
-        text: text.strip_prefix('\u{feff}').unwrap_or(text),
-        disk: None,
-        root: None,
-    };
-    (kind.format().parse)(&input)
+    let input = Input::new(display_path, text.strip_prefix('\u{feff}').unwrap_or(text));
+    parse_input(kind, &input)
 }
 
+/// What [`parse_str_with_notes`] returns: the packages, the warnings, and
+/// the local packages (see [`LocalPackage`]).
+pub type ParsedWithNotes = (Vec<Package>, Vec<InventoryWarning>, Vec<LocalPackage>);
+
+/// Parses like [`parse_str`] and also returns the warnings and the local
+/// packages the parse reported.
+pub fn parse_str_with_notes(
+    kind: LockfileKind,
+    display_path: &str,
+    text: &str,
+) -> Result<ParsedWithNotes, InventoryError> {
+    let input = Input::new(display_path, text.strip_prefix('\u{feff}').unwrap_or(text));
+    let packages = parse_input(kind, &input)?;
+    let notes = input.notes.into_inner();
+    Ok((packages, notes.warnings, notes.local))
+}
+
+/// Runs the format's parser after the checks every format shares: an
+/// empty or comment-only file is zero packages and a warning, and inputs
+/// over the size and nesting bounds are refused before any parser runs.
 pub(crate) fn parse_input(
     kind: LockfileKind,
     input: &Input<'_>,
 ) -> Result<Vec<Package>, InventoryError> {
+    if guard::is_blank(kind, input.text) {
+        input.warn(None, "empty lockfile (no entries): zero packages");
+        return Ok(Vec::new());
+    }
+    guard::check(kind, input.display, input.text)?;
     (kind.format().parse)(input)
 }
 

@@ -36,8 +36,11 @@ struct NpmPackage {
     name: Option<String>,
     version: Option<String>,
     integrity: Option<String>,
+    resolved: Option<String>,
     #[serde(default)]
     link: bool,
+    /// Only on the root entry: the workspace folder patterns.
+    workspaces: Option<serde_json::Value>,
     #[serde(default)]
     dev: bool,
     license: Option<serde_json::Value>,
@@ -67,6 +70,11 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
     }
     let lock: PackageLock =
         serde_json::from_str(input.text).map_err(|e| InventoryError::json(input.display, &e))?;
+    if !lock.packages.keys().any(|k| is_installed(k)) {
+        // A v2 file written with only the v1 tree (hand-made or by an old
+        // tool): npm reads whatever the file has, and so do we.
+        return npm_v1::parse(input);
+    }
     let mut lines: HashMap<Cow<'_, str>, u32> = HashMap::with_capacity(lock.packages.len());
     scan_json(input.text, |path, line| {
         if let [first, key] = path {
@@ -77,7 +85,35 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             }
         }
     });
-    Ok(packages_v2(&lock.packages, &lines, input.display))
+    Ok(packages_v2(&lock.packages, &lines, input))
+}
+
+/// Whether the folder `target` (relative to the project root) is one of
+/// the root's `workspaces` (an array or `{"packages": […]}` of patterns
+/// whose last segment may be `*`; `**` matches any depth).
+fn is_workspace(workspaces: Option<&serde_json::Value>, target: &str) -> bool {
+    let patterns: Vec<&str> = match workspaces {
+        Some(serde_json::Value::Array(a)) => a.iter().filter_map(|p| p.as_str()).collect(),
+        Some(serde_json::Value::Object(o)) => o
+            .get("packages")
+            .and_then(|p| p.as_array())
+            .map(|a| a.iter().filter_map(|p| p.as_str()).collect())
+            .unwrap_or_default(),
+        _ => return false,
+    };
+    let target = target.trim_start_matches("./");
+    patterns.iter().any(|p| {
+        let p = p.trim_start_matches("./").trim_end_matches('/');
+        if let Some(prefix) = p.strip_suffix("/**") {
+            target.starts_with(&format!("{prefix}/"))
+        } else if let Some(prefix) = p.strip_suffix("/*") {
+            target
+                .strip_prefix(&format!("{prefix}/"))
+                .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+        } else {
+            p == target
+        }
+    })
 }
 
 /// Whether an install path is inside some `node_modules` (an installed
@@ -127,8 +163,10 @@ fn resolve<'a>(
 fn packages_v2(
     packages: &HashMap<String, NpmPackage>,
     lines: &HashMap<Cow<'_, str>, u32>,
-    file: &str,
+    input: &Input<'_>,
 ) -> Vec<Package> {
+    let file = input.display;
+    let workspaces = packages.get("").and_then(|r| r.workspaces.as_ref());
     // The project (root and workspaces) decides what is direct.
     let mut direct: HashSet<&str> = HashSet::new();
     for (key, p) in packages.iter().filter(|(k, _)| !is_installed(k)) {
@@ -147,19 +185,49 @@ fn packages_v2(
 
     let mut out = Collector::new(Ecosystem::Npm, file);
     for (key, p) in packages {
-        if !is_installed(key) || p.link {
+        if !is_installed(key) {
             continue;
         }
-        let Some(version) = &p.version else { continue };
+        let line = lines.get(key.as_str()).copied().unwrap_or(0);
+        let target = p.resolved.as_deref().unwrap_or("");
+        if p.link {
+            // A link to a workspace folder is the project itself; any other
+            // link is a `file:` directory dependency: local code that ships.
+            if is_workspace(workspaces, target) {
+                continue;
+            }
+            let real = packages.get(target);
+            let name = real
+                .and_then(|r| r.name.clone())
+                .unwrap_or_else(|| install_name(key).to_string());
+            input.local(&name, target, real.and_then(|r| r.version.clone()));
+            let mut entry = Entry::new(name, None, line);
+            entry.direct = direct.contains(key.as_str());
+            entry.dev = p.dev;
+            out.push(entry);
+            continue;
+        }
         let name = p
             .name
             .clone()
             .unwrap_or_else(|| install_name(key).to_string());
-        let mut entry = Entry::new(
-            name,
-            Some(version.clone()),
-            lines.get(key.as_str()).copied().unwrap_or(0),
-        );
+        if let Some(path) = target.strip_prefix("file:") {
+            // A `file:` tarball: local code, listed without a version.
+            input.local(&name, path, p.version.clone());
+            let mut entry = Entry::new(name, None, line);
+            entry.direct = direct.contains(key.as_str());
+            entry.dev = p.dev;
+            out.push(entry);
+            continue;
+        }
+        // A git or remote-tarball dependency may have only `resolved`: it
+        // is a package, with no version to compare.
+        let version = match (&p.version, &p.resolved) {
+            (Some(v), _) => Some(v.clone()),
+            (None, Some(_)) => None,
+            (None, None) => continue,
+        };
+        let mut entry = Entry::new(name, version, line);
         entry.direct = direct.contains(key.as_str());
         entry.dev = p.dev;
         entry.hashes = p.integrity.as_deref().map(hash::sri).unwrap_or_default();
@@ -174,12 +242,16 @@ fn packages_v2(
                 if target.link {
                     return None;
                 }
+                let local = target
+                    .resolved
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with("file:"));
                 Some(PackageRef {
                     name: target
                         .name
                         .clone()
                         .unwrap_or_else(|| install_name(target_key).to_string()),
-                    version: Some(target.version.clone()?),
+                    version: if local { None } else { target.version.clone() },
                 })
             })
             .collect();
@@ -209,7 +281,7 @@ mod tests {
   "name": "app",
   "lockfileVersion": 3,
   "packages": {
-    "": {"name": "app", "dependencies": {"a": "^1", "cjs": "npm:string-width@^4"}, "devDependencies": {"t": "1"}},
+    "": {"name": "app", "workspaces": ["packages/*"], "dependencies": {"a": "^1", "cjs": "npm:string-width@^4"}, "devDependencies": {"t": "1"}},
     "node_modules/a": {"version": "1.0.0", "dependencies": {"b": "^2"}},
     "node_modules/a/node_modules/b": {"version": "2.0.0"},
     "node_modules/b": {"version": "1.0.0", "dev": true},
@@ -249,6 +321,72 @@ mod tests {
                 version: Some("2.0.0".into())
             }]
         );
+    }
+
+    #[test]
+    fn local_git_and_v1_fallback() {
+        let text = r#"{
+  "name": "app",
+  "lockfileVersion": 3,
+  "packages": {
+    "": {"name": "app", "dependencies": {"mylib": "file:libs/mylib", "tb": "file:vendor/tb-1.0.0.tgz", "g": "github:o/g"}},
+    "libs/mylib": {"name": "mylib", "version": "0.2.0", "dependencies": {"ms": "^2"}},
+    "node_modules/mylib": {"resolved": "libs/mylib", "link": true},
+    "node_modules/tb": {"version": "1.0.0", "resolved": "file:vendor/tb-1.0.0.tgz"},
+    "node_modules/g": {"resolved": "git+ssh://git@github.com/o/g.git#0123456789abcdef0123456789abcdef01234567"},
+    "node_modules/ms": {"version": "2.1.3"}
+  }
+}"#;
+        let (pkgs, _, local) = super::super::parse_str_with_notes(
+            LockfileKind::PackageLock,
+            "package-lock.json",
+            text,
+        )
+        .unwrap();
+        let got: Vec<(&str, Option<&str>, bool, &str)> = pkgs
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.version.as_deref(),
+                    p.direct,
+                    p.purl.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("mylib", None, true, "pkg:npm/mylib"),
+                ("tb", None, true, "pkg:npm/tb"),
+                ("g", None, true, "pkg:npm/g"),
+                ("ms", Some("2.1.3"), true, "pkg:npm/ms@2.1.3"),
+            ]
+        );
+        let paths: Vec<(&str, &str, Option<&str>)> = local
+            .iter()
+            .map(|l| {
+                (
+                    l.name.as_str(),
+                    l.path.as_str(),
+                    l.declared_version.as_deref(),
+                )
+            })
+            .collect();
+        assert!(
+            paths.contains(&("mylib", "libs/mylib", Some("0.2.0"))),
+            "{paths:?}"
+        );
+        assert!(
+            paths.contains(&("tb", "vendor/tb-1.0.0.tgz", Some("1.0.0"))),
+            "{paths:?}"
+        );
+
+        let v1_in_v2 = "{\n  \"lockfileVersion\": 2,\n  \"dependencies\": {\n    \"qs\": {\"version\": \"6.5.1\"}\n  }\n}\n";
+        let pkgs = parse_str(LockfileKind::PackageLock, "package-lock.json", v1_in_v2).unwrap();
+        assert_eq!(pkgs.len(), 1);
+        assert_eq!(pkgs[0].purl, "pkg:npm/qs@6.5.1");
+        assert_eq!(pkgs[0].location.line, 4);
     }
 
     #[test]

@@ -45,8 +45,8 @@ enum Version {
     },
     /// A git or tarball dependency: a package, but no version to compare.
     Unversioned,
-    /// `file:` / `link:`: the project's own code.
-    Local,
+    /// `file:` / `link:`: local code shipped with the project, at this path.
+    Local(String),
 }
 
 fn classify(version: &str) -> Version {
@@ -58,8 +58,11 @@ fn classify(version: &str) -> Version {
             };
         }
     }
-    if version.starts_with("file:") || version.starts_with("link:") {
-        Version::Local
+    if let Some(path) = version
+        .strip_prefix("file:")
+        .or_else(|| version.strip_prefix("link:"))
+    {
+        Version::Local(path.to_string())
     } else if version.contains(':') || version.contains('/') {
         Version::Unversioned
     } else {
@@ -138,8 +141,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             Version::Registry { real_name, version } => {
                 Some((real_name.unwrap_or_else(|| name.to_string()), Some(version)))
             }
-            Version::Unversioned => Some((name.to_string(), None)),
-            Version::Local => None,
+            Version::Unversioned | Version::Local(_) => Some((name.to_string(), None)),
         }
     };
 
@@ -149,6 +151,9 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
         let Some((name, version)) = identity(i) else {
             continue;
         };
+        if let Some(Version::Local(path)) = dep.version.as_deref().map(classify) {
+            input.local(&name, &path, None);
+        }
         let mut entry = Entry::new(name, version, lines.get(key).copied().unwrap_or(0));
         entry.dev = dep.dev;
         let top_level = !key.contains(SEP);
@@ -222,6 +227,7 @@ mod tests {
                 ("debug".into(), Some("4.1.0".into()), true, true, 14),
                 ("qs".into(), Some("6.5.1".into()), false, false, 15),
                 ("string-width".into(), Some("4.2.3".into()), true, false, 16),
+                ("local".into(), None, true, false, 17),
                 ("gitdep".into(), None, true, false, 18),
             ]
         );

@@ -87,21 +87,49 @@ fn strip_peers(s: &str, major: u32) -> &str {
     cut.map_or(s, |i| &s[..i])
 }
 
-/// (name, version) of a package key.
+/// The package name at the end of a key's path, dropping a registry-host
+/// prefix (`registry.npmjs.org/foo`, `example.com/@scope/foo`).
+fn last_name(path: &str) -> Option<String> {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let (last, before) = segs.split_last()?;
+    match before.last() {
+        Some(scope) if scope.starts_with('@') => Some(format!("{scope}/{last}")),
+        _ if last.starts_with('@') => None,
+        _ => Some((*last).to_string()),
+    }
+}
+
+/// (name, version part) of a package key. The version part is what the
+/// key says: a registry version, or for git/tarball packages a URL (the
+/// caller takes the version from the entry's `version:` field then).
+/// Keys may carry a registry host (`registry.npmjs.org/foo/1.1.0`,
+/// `example.com/foo@1.2.0`), which is not part of the name.
 fn parse_key(key: &str, major: u32) -> Option<(String, String)> {
     let key = strip_peers(key, major);
-    if major == 5 {
-        let (name, version) = key.strip_prefix('/')?.rsplit_once('/')?;
-        return Some((name.to_string(), version.to_string()));
-    }
     let key = key.strip_prefix('/').unwrap_or(key);
-    let at = key.get(1..)?.find('@')? + 1;
-    let version = &key[at + 1..];
-    // Non-registry keys (`name@https://…`, `name@file:…`) carry no version.
-    if version.contains(':') || version.is_empty() {
+    // `[host/]name@version`: the separating `@` is the first one that does
+    // not open a scope (at the start or after a `/`).
+    let at = (major >= 6)
+        .then(|| {
+            key.char_indices()
+                .find(|&(i, c)| c == '@' && i > 0 && !key[..i].ends_with('/'))
+                .map(|(i, _)| i)
+        })
+        .flatten();
+    let (path, version) = match at {
+        Some(i) => (&key[..i], &key[i + 1..]),
+        // v5, and hosts written in the v5 way: `[host/]name/version`.
+        None => key.rsplit_once('/')?,
+    };
+    if version.is_empty() {
         return None;
     }
-    Some((key[..at].to_string(), version.to_string()))
+    Some((last_name(path)?, version.to_string()))
+}
+
+/// Whether a key's version part is a registry version (not a URL or path).
+fn is_registry_version(v: &str) -> bool {
+    !v.contains(':') && !v.contains('/')
 }
 
 /// The package a dependency entry (`name: version`) points at.
@@ -110,16 +138,20 @@ fn dep_target(name: &str, value: &Value, major: u32) -> Option<(String, String)>
         Value::Mapping(m) => m.get("version").and_then(scalar)?,
         other => scalar(other)?,
     };
-    if version.starts_with("link:")
-        || version.starts_with("file:")
-        || version.starts_with("workspace:")
-    {
+    if version.starts_with("link:") || version.starts_with("workspace:") {
         return None;
+    }
+    if version.starts_with("file:") {
+        return Some((name.to_string(), version));
     }
     let key = match major {
         5 if version.starts_with('/') => version,
+        // A key with a host: `registry.npmjs.org/foo/1.1.0`, `github.com/o/r/sha`.
+        5 if version.contains('/') => version,
         5 => format!("/{name}/{version}"),
         _ if version.starts_with('/') => version,
+        // A host-form key (`github.com/owner/repo/sha`, a git package).
+        _ if version.contains('/') && !version.contains('@') && !version.contains(':') => version,
         // An alias: `string-width-cjs: string-width@4.2.3`.
         _ if strip_peers(&version, major)
             .get(1..)
@@ -131,6 +163,15 @@ fn dep_target(name: &str, value: &Value, major: u32) -> Option<(String, String)>
     };
     parse_key(&key, major)
 }
+
+/// A package entry: its key, its fields, the id importers and snapshots
+/// refer to it by, and the version it is listed at.
+type Listed<'a> = (
+    &'a String,
+    &'a PnpmPackage,
+    (String, String),
+    Option<String>,
+);
 
 /// Parses a `pnpm-lock.yaml`.
 pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
@@ -172,7 +213,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
     }
 
     // v9 keeps dependencies in snapshots (one per peer combination).
-    let mut snapshot_deps: HashMap<(String, String), Vec<PackageRef>> = HashMap::new();
+    let mut snapshot_deps: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
     for (key, snap) in &lock.snapshots {
         let Some(id) = parse_key(key, major) else {
             continue;
@@ -181,27 +222,76 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             .dependencies
             .iter()
             .chain(&snap.optional_dependencies)
-            .filter_map(|(n, v)| dep_target(n, v, major))
-            .map(|(name, version)| PackageRef {
-                name,
-                version: Some(version),
-            });
+            .filter_map(|(n, v)| dep_target(n, v, major));
         snapshot_deps.entry(id).or_default().extend(refs);
     }
 
-    let mut out = Collector::new(Ecosystem::Npm, input.display);
+    // The id each package key is referred to by, and what it is listed as.
+    let mut listed: Vec<Listed<'_>> = Vec::new();
     for (key, p) in &lock.packages {
-        let id = match (&p.name, p.version.as_ref().and_then(scalar)) {
-            (Some(name), Some(version)) => Some((name.clone(), version)),
-            _ => parse_key(key, major),
+        let field_version = p.version.as_ref().and_then(scalar);
+        let bare = key.strip_prefix('/').unwrap_or(key);
+        if let Some(path) = bare.strip_prefix("file:") {
+            // v5/v6 local package: `file:projects/bar` with name and version fields.
+            let name = p.name.clone().or_else(|| last_name(path));
+            let Some(name) = name else { continue };
+            input.local(&name, path, field_version);
+            listed.push((key, p, (name, bare.to_string()), None));
+            continue;
+        }
+        let Some(id) = parse_key(key, major) else {
+            // An exotic key with its identity in fields.
+            if let (Some(name), Some(version)) = (&p.name, field_version) {
+                listed.push((key, p, (name.clone(), key.clone()), Some(version)));
+            }
+            continue;
         };
-        let Some((name, version)) = id else { continue };
-        let mut entry = Entry::new(
-            name.clone(),
-            Some(version.clone()),
-            lines.get(key).copied().unwrap_or(0),
-        );
-        let declared = direct.get(&(name.clone(), version.clone()));
+        if let Some(path) = id.1.strip_prefix("file:") {
+            input.local(&id.0, path, field_version);
+            listed.push((key, p, id, None));
+            continue;
+        }
+        let version = match (&p.name, field_version) {
+            (Some(_), Some(v)) => Some(v),
+            (None, Some(v)) if !is_registry_version(&id.1) => Some(v),
+            _ if is_registry_version(&id.1) => Some(id.1.clone()),
+            _ => None,
+        };
+        listed.push((key, p, id, version));
+    }
+    if major >= 9 {
+        // Importers only name packages the lockfile defines: one that does
+        // not is a cut-off or hand-broken file.
+        let ids: std::collections::HashSet<&(String, String)> =
+            listed.iter().map(|l| &l.2).collect();
+        if let Some((name, version)) = direct
+            .keys()
+            .filter(|id| !id.1.starts_with("file:"))
+            .find(|id| !ids.contains(id))
+        {
+            return Err(InventoryError::parse(
+                input.display,
+                None,
+                format!("importers depend on {name}@{version}, which `packages` does not define (truncated lockfile?)"),
+            ));
+        }
+    }
+    let listed_version: HashMap<(String, String), Option<String>> =
+        listed.iter().map(|l| (l.2.clone(), l.3.clone())).collect();
+    let as_ref = |(name, raw): (String, String)| -> PackageRef {
+        let version = match listed_version.get(&(name.clone(), raw.clone())) {
+            Some(v) => v.clone(),
+            None if is_registry_version(&raw) => Some(raw),
+            None => None,
+        };
+        PackageRef { name, version }
+    };
+
+    let mut out = Collector::new(Ecosystem::Npm, input.display);
+    for (key, p, id, version) in listed {
+        let name = p.name.clone().unwrap_or_else(|| id.0.clone());
+        let mut entry = Entry::new(name, version, lines.get(key).copied().unwrap_or(0));
+        let declared = direct.get(&id);
         entry.direct = declared.is_some();
         entry.dev = match p.dev {
             Some(dev) => dev,
@@ -219,13 +309,10 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             .iter()
             .chain(&p.optional_dependencies)
             .filter_map(|(n, v)| dep_target(n, v, major))
-            .map(|(name, version)| PackageRef {
-                name,
-                version: Some(version),
-            })
+            .map(as_ref)
             .collect();
-        if let Some(refs) = snapshot_deps.get(&(name, version)) {
-            entry.dependencies.extend(refs.iter().cloned());
+        if let Some(refs) = snapshot_deps.get(&id) {
+            entry.dependencies.extend(refs.iter().cloned().map(as_ref));
         }
         out.push(entry);
     }
@@ -260,7 +347,22 @@ mod tests {
         );
         assert_eq!(
             parse_key("pkg@https://codeload.github.com/a/b/tar.gz/abc", 9),
-            None
+            Some((
+                "pkg".into(),
+                "https://codeload.github.com/a/b/tar.gz/abc".into()
+            ))
+        );
+        assert_eq!(
+            parse_key("registry.npmjs.org/foo/1.1.0", 5),
+            Some(("foo".into(), "1.1.0".into()))
+        );
+        assert_eq!(
+            parse_key("/example.com/@s/foo/1.2.0", 5),
+            Some(("@s/foo".into(), "1.2.0".into()))
+        );
+        assert_eq!(
+            parse_key("registry.npmjs.org/@s/foo@1.1.0", 9),
+            Some(("@s/foo".into(), "1.1.0".into()))
         );
         assert_eq!(parse_key("", 9), None);
         assert_eq!(parse_key("/", 5), None);

@@ -2,9 +2,13 @@
 //!
 //! Only an exact pin (`==1.2.3`, `===1.2.3`) is a version; ranges, `~=`,
 //! wildcards, and VCS/URL requirements are reported with no version
-//! (unpinned), never guessed. `-r`/`--requirement` and `-c`/`--constraint`
-//! includes are read relative to the including file (each file once, so
-//! cycles end), when the file was read from disk. Editable installs and
+//! (unpinned), never guessed; so is a pin to an environment variable
+//! (`==${VERSION}`, which pip expands at install time). `-r`/`--requirement`
+//! and `-c`/`--constraint` includes are read relative to the including
+//! file (each file once, so cycles end), when the file was read from disk.
+//! An include that does not exist is a warning (the rest of the file is
+//! still read); one that leaves the inventory root, is not a regular file,
+//! or is over the size limit is an error at the including line. Editable installs and
 //! local paths are the project's own code and are skipped, as are global
 //! options (`--index-url`, …). Every requirement is direct except those
 //! `pip-compile` annotates as pulled in by another package (`# via pkg`),
@@ -13,8 +17,9 @@
 //! `test-requirements.txt`, `requirements/test.txt`) are dev.
 
 use super::collect::{pep503, Collector, Entry};
+use super::guard::MAX_SIDE_FILE_BYTES;
 use super::lines::line_number;
-use super::load::{display_path, read_text};
+use super::load::{display_path, read_text_limited};
 use super::{hash, Ecosystem, Input, InventoryError, Package, PackageRef};
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -64,6 +69,7 @@ struct Requirement {
 struct Walk<'a> {
     top: &'a str,
     root: Option<&'a Path>,
+    input: &'a Input<'a>,
     visited: HashSet<PathBuf>,
     found: Vec<Requirement>,
 }
@@ -73,6 +79,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
     let mut walk = Walk {
         top: input.display,
         root: input.root,
+        input,
         visited: HashSet::new(),
         found: Vec::new(),
     };
@@ -231,22 +238,59 @@ fn include(
     let Some(disk) = disk else { return Ok(()) };
     if target.contains("://") {
         // Remote includes are not fetched: leakgate works offline.
+        walk.input.warn_in(
+            from,
+            Some(line),
+            "remote include not fetched (leakgate works offline): its requirements are not listed",
+        );
         return Ok(());
     }
     let path = lexical_join(disk.parent().unwrap_or(Path::new(".")), target);
-    let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
-    if !walk.visited.insert(canonical) {
-        return Ok(());
-    }
     let display = match walk.root {
         Some(root) => display_path(&path, root),
         None => path.to_string_lossy().replace('\\', "/"),
     };
-    let text = read_text(&path, &display).map_err(|e| {
+    let shown = crate::escape::text(&display);
+    let written = crate::escape::text(target);
+    let refuse = |why: &str| {
         InventoryError::parse(
             from,
             Some(line),
-            format!("cannot read included file {display}: {e}"),
+            format!("include {written} refused: {why}"),
+        )
+    };
+    let canonical = match std::fs::canonicalize(&path) {
+        Ok(c) => c,
+        Err(_) => {
+            walk.input.warn_in(
+                from,
+                Some(line),
+                format!("included file {shown} does not exist: skipped"),
+            );
+            return Ok(());
+        }
+    };
+    // Includes stay inside the inventory root (links resolved), so a
+    // hostile `-r /dev/zero` or `-r ../../../etc/passwd` is never read.
+    let root = walk
+        .root
+        .filter(|r| !r.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let inside = std::fs::canonicalize(root).is_ok_and(|r| canonical.starts_with(r));
+    if !inside {
+        return Err(refuse("it is outside the scanned root"));
+    }
+    if !canonical.is_file() {
+        return Err(refuse("not a regular file"));
+    }
+    if !walk.visited.insert(canonical) {
+        return Ok(());
+    }
+    let text = read_text_limited(&path, &display, MAX_SIDE_FILE_BYTES).map_err(|e| {
+        InventoryError::parse(
+            from,
+            Some(line),
+            format!("cannot read included file {shown}: {e}"),
         )
     })?;
     parse_file(&text, &display, Some(&path), walk)
@@ -274,9 +318,13 @@ fn lexical_join(base: &Path, target: &str) -> PathBuf {
 
 /// Parses one requirement specifier (`name[extras] specs ; markers --hash=…`).
 fn requirement(code: &str, line: u32) -> Option<Entry> {
-    // Per-requirement options start at the first ` --`.
-    let (spec, options) = match code.find(" --") {
-        Some(i) => (&code[..i], &code[i..]),
+    // Per-requirement options (`--hash`, `-C`/`--config-settings`,
+    // `--global-option`) start at the first whitespace-separated `-`.
+    let (spec, options) = match code
+        .char_indices()
+        .find(|&(i, c)| c == '-' && i > 0 && code[..i].ends_with([' ', '\t']))
+    {
+        Some((i, _)) => (&code[..i], &code[i..]),
         None => (code, ""),
     };
     let mut hashes = Vec::new();
@@ -346,8 +394,12 @@ fn pinned(specs: &str) -> Option<String> {
             .strip_prefix("===")
             .or_else(|| clause.strip_prefix("=="))?
             .trim();
-        (!version.is_empty() && !version.contains('*') && !version.contains(' '))
-            .then(|| version.to_string())
+        // `${VAR}` is expanded by pip at install time: not a pin we can know.
+        (!version.is_empty()
+            && !version.contains('*')
+            && !version.contains(' ')
+            && !version.contains('$'))
+        .then(|| version.to_string())
     })
 }
 
@@ -424,6 +476,26 @@ mod tests {
             lexical_join(Path::new(""), "../x.txt"),
             PathBuf::from("../x.txt")
         );
+    }
+
+    #[test]
+    fn short_options_and_variables() {
+        let text = "foo==1.0 -C bar\nqwert==${VAR}\nbaz==2.0\t--config-settings=x=y\nname-with-dash==3.0 ; python_version > \"3\"\n";
+        let pkgs = parse_str(LockfileKind::Requirements, "requirements.txt", text).unwrap();
+        let got: Vec<(&str, Option<&str>)> = pkgs
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("foo", Some("1.0")),
+                ("qwert", None),
+                ("baz", Some("2.0")),
+                ("name-with-dash", Some("3.0")),
+            ]
+        );
+        assert_eq!(pkgs[1].purl, "pkg:pypi/qwert");
     }
 
     #[test]

@@ -44,6 +44,17 @@ pub(crate) fn split_descriptor(desc: &str) -> Option<(&str, &str)> {
     Some((&desc[..at], &desc[at + 1..]))
 }
 
+/// Splits a classic descriptor: `name@range`, or a bare `name` (yarn
+/// writes `balanced-match:` for a dependency declared without a range,
+/// which it resolves as `*`).
+fn split_classic(desc: &str) -> Option<(&str, &str)> {
+    match split_descriptor(desc) {
+        Some(split) => Some(split),
+        None if !desc.is_empty() && !desc.starts_with('@') => Some((desc, "")),
+        None => None,
+    }
+}
+
 /// Unquotes a classic-format token.
 fn unquote(s: &str) -> String {
     let s = s.trim();
@@ -80,6 +91,9 @@ fn parse_classic(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
         }
         let indent = line.len() - body.len();
         let err = |m: &str| InventoryError::parse(input.display, Some(line_no), m);
+        if body.bytes().filter(|&b| b == b'"').count() % 2 == 1 && !body.contains("\\\"") {
+            return Err(err("unterminated string (truncated lockfile?)"));
+        }
         match indent {
             0 => {
                 let header = body
@@ -125,39 +139,57 @@ fn parse_classic(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
         }
     }
 
+    // Every entry yarn writes has a version: one without is a cut-off file.
+    if let Some(raw) = raws.iter().find(|r| r.version.is_none()) {
+        return Err(InventoryError::parse(
+            input.display,
+            Some(raw.line),
+            "entry has no version (truncated lockfile?)",
+        ));
+    }
+
     // descriptor -> (name, version) of the entry it resolved to.
-    let mut resolved: HashMap<&str, (String, String)> = HashMap::new();
+    let mut resolved: HashMap<&str, (String, Option<String>)> = HashMap::new();
     let mut entries = Vec::new();
     for raw in &raws {
         let Some(first) = raw.descriptors.first() else {
             continue;
         };
-        let Some((install_name, range)) = split_descriptor(first) else {
+        let Some((install_name, range)) = split_classic(first) else {
             continue;
         };
-        if ["file:", "link:", "portal:", "workspace:"]
-            .iter()
-            .any(|p| range.starts_with(p))
-        {
-            continue;
-        }
         let Some(version) = &raw.version else {
             continue;
         };
+        if let Some(path) = ["file:", "link:", "portal:"]
+            .iter()
+            .find_map(|p| range.strip_prefix(p))
+        {
+            // Local code shipped with the project: listed, never matched.
+            input.local(install_name, path, Some(version.clone()));
+            for d in &raw.descriptors {
+                resolved.insert(d.as_str(), (install_name.to_string(), None));
+            }
+            entries.push((raw, install_name.to_string(), None));
+            continue;
+        }
+        if range.starts_with("workspace:") {
+            continue;
+        }
         // `alias@npm:real@^1` installs `real`.
         let name = range
             .strip_prefix("npm:")
             .and_then(split_descriptor)
             .map_or(install_name, |(real, _)| real);
         for d in &raw.descriptors {
-            resolved.insert(d.as_str(), (name.to_string(), version.clone()));
+            resolved.insert(d.as_str(), (name.to_string(), Some(version.clone())));
         }
-        entries.push((raw, name.to_string(), version.clone()));
+        entries.push((raw, name.to_string(), Some(version.clone())));
     }
 
     let mut out = Collector::new(Ecosystem::Npm, input.display);
     for (raw, name, version) in entries {
-        let mut entry = Entry::new(name, Some(version), raw.line);
+        let mut entry = Entry::new(name, version, raw.line);
         entry.hashes = raw.integrity.as_deref().map(hash::sri).unwrap_or_default();
         if entry.hashes.is_empty() {
             // Old lockfiles only have the registry's SHA-1 as the URL fragment.
@@ -172,10 +204,14 @@ fn parse_classic(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
         entry.dependencies = raw
             .dependencies
             .iter()
-            .filter_map(|(n, r)| resolved.get(format!("{n}@{r}").as_str()))
+            .filter_map(|(n, r)| {
+                resolved
+                    .get(format!("{n}@{r}").as_str())
+                    .or_else(|| r.is_empty().then(|| resolved.get(n.as_str())).flatten())
+            })
             .map(|(name, version)| PackageRef {
                 name: name.clone(),
-                version: Some(version.clone()),
+                version: version.clone(),
             })
             .collect();
         out.push(entry);
@@ -243,6 +279,54 @@ sw@npm:string-width@^4:
             "da39a3ee5e6b4b0d3255bfef95601890afd80709"
         );
         assert_eq!(pkgs[0].dependencies[0].name, "@babel/highlight");
+    }
+
+    #[test]
+    fn header_without_range_and_local_entries() {
+        let text = "# yarn lockfile v1\n\nbalanced-match:\n  version \"1.0.2\"\n\nbrace-expansion@^1.1.7:\n  version \"1.1.11\"\n  dependencies:\n    balanced-match \"\"\n\n\"mylib@file:./packages/mylib\":\n  version \"0.3.0\"\n";
+        let (pkgs, _, local) =
+            super::super::parse_str_with_notes(LockfileKind::YarnLock, "yarn.lock", text).unwrap();
+        let got: Vec<(&str, Option<&str>, bool)> = pkgs
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_deref(), p.direct))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("balanced-match", Some("1.0.2"), false),
+                ("brace-expansion", Some("1.1.11"), true),
+                ("mylib", None, true),
+            ]
+        );
+        assert_eq!(pkgs[1].dependencies[0].name, "balanced-match");
+        assert_eq!(pkgs[2].purl, "pkg:npm/mylib");
+        assert_eq!(local.len(), 1);
+        assert_eq!(local[0].path, "./packages/mylib");
+        assert_eq!(local[0].declared_version.as_deref(), Some("0.3.0"));
+    }
+
+    #[test]
+    fn rejects_truncated_files() {
+        let err = parse_str(
+            LockfileKind::YarnLock,
+            "yarn.lock",
+            "a@^1:\n  version \"1.0.0\"\n\nb@^2:\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "yarn.lock:4: entry has no version (truncated lockfile?)"
+        );
+        let err = parse_str(
+            LockfileKind::YarnLock,
+            "yarn.lock",
+            "a@^1:\n  version \"1.0.0\"\n  resolved \"https://registry.example/a-1.0.0.tg",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "yarn.lock:3: unterminated string (truncated lockfile?)"
+        );
     }
 
     #[test]
