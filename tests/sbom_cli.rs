@@ -36,7 +36,7 @@ fn project() -> std::path::PathBuf {
 
 /// Every package of the fixture project; the lockfile under
 /// `web/node_modules/` belongs to a dependency and must not appear.
-const PROJECT_PURLS: [&str; 13] = [
+const PROJECT_PURLS: [&str; 14] = [
     "pkg:cargo/anyhow@1.0.86",
     "pkg:cargo/itoa@1.0.11",
     "pkg:cargo/ryu@1.0.18",
@@ -44,6 +44,8 @@ const PROJECT_PURLS: [&str; 13] = [
     "pkg:cargo/serde_json@1.0.120",
     "pkg:golang/github.com/gin-gonic/gin@v1.9.1",
     "pkg:golang/golang.org/x/net@v0.25.0",
+    // The Go toolchain named by `go`/`toolchain`, so standard-library advisories apply.
+    "pkg:golang/stdlib@1.22.0",
     "pkg:npm/debug@4.3.4",
     "pkg:npm/ms@2.1.2",
     "pkg:npm/ms@2.1.3",
@@ -118,7 +120,7 @@ fn spdx_and_cyclonedx_1_7_are_schema_valid() {
     let spdx: Value =
         serde_json::from_str(&sbom_ok(&project(), &["--format", "spdx-json"])).unwrap();
     assert_valid_spdx(&spdx);
-    assert_eq!(spdx["packages"].as_array().unwrap().len(), 14);
+    assert_eq!(spdx["packages"].as_array().unwrap().len(), 15);
     assert_eq!(spdx["creationInfo"]["created"], "2023-11-14T22:13:20Z");
 
     let cdx: Value =
@@ -139,12 +141,12 @@ fn output_file_and_explicit_lockfiles() {
         .success()
         .stdout("")
         .stderr(predicate::str::contains(format!(
-            "wrote CycloneDX 1.6 SBOM of 7 packages from 2 lockfiles to {}",
+            "wrote CycloneDX 1.6 SBOM of 8 packages from 2 lockfiles to {}",
             out.display()
         )));
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_valid_cyclonedx(&doc);
-    assert_eq!(doc["components"].as_array().unwrap().len(), 7);
+    assert_eq!(doc["components"].as_array().unwrap().len(), 8);
 }
 
 #[test]
@@ -166,14 +168,14 @@ fn list_prints_the_inventory() {
     ));
     assert_eq!(
         lines.last().copied(),
-        Some("13 packages in 4 files: 8 direct, 2 dev, 1 unpinned")
+        Some("14 packages in 4 files: 9 direct, 2 dev, 1 unpinned")
     );
 
     let json: Value =
         serde_json::from_str(&sbom_ok(&project(), &["--list", "--format", "json"])).unwrap();
     assert_eq!(json["schema"], "leakgate/inventory/v1");
     assert_eq!(json["target"], "project");
-    assert_eq!(json["totals"]["packages"], 13);
+    assert_eq!(json["totals"]["packages"], 14);
     assert_eq!(json["packages"][0]["name"], "anyhow");
     assert_eq!(json["packages"][0]["location"]["file"], "Cargo.lock");
     assert_eq!(json["packages"][0]["location"]["line"], 5);

@@ -82,83 +82,11 @@ pub struct DepsArgs {
 
 /// Every readable lockfile under `paths`, and an error for each one that
 /// could not be read or parsed: one bad lockfile must not hide the others.
-/// Fails outright only when a path does not exist, a directory cannot be
-/// walked, or no lockfile is found at all.
+/// A missing path or an unwalkable directory is one of those errors; the
+/// call fails outright only when nothing was found and nothing failed.
 pub fn inventory_all(paths: &[PathBuf]) -> anyhow::Result<(Inventory, Vec<InventoryError>)> {
-    let paths: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    let root = inventory_root(&paths);
-    let mut files = Vec::new();
-    for path in &paths {
-        let meta = std::fs::metadata(path).map_err(|source| InventoryError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        if meta.is_dir() {
-            files.extend(leakgate::inventory::discover(path)?);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    files.sort();
-    files.dedup();
-    if files.is_empty() {
-        return Err(InventoryError::NoLockfiles {
-            root: root.display().to_string(),
-        }
-        .into());
-    }
-    let mut lockfiles = Vec::new();
-    let mut errors = Vec::new();
-    for file in &files {
-        match leakgate::inventory::parse_lockfile(file, &root) {
-            Ok(l) => lockfiles.push(l),
-            Err(e) => errors.push(e),
-        }
-    }
-    lockfiles.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((Inventory { root, lockfiles }, errors))
-}
-
-/// The directory lockfile paths are reported relative to: the directory
-/// when exactly one is given, else the deepest one holding every path.
-fn inventory_root(paths: &[PathBuf]) -> PathBuf {
-    if let [only] = paths {
-        if only.is_dir() {
-            return only.clone();
-        }
-    }
-    let dirs: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| {
-            if p.is_dir() {
-                p.clone()
-            } else {
-                p.parent().map(Path::to_path_buf).unwrap_or_default()
-            }
-        })
-        .collect();
-    let mut common: Vec<std::path::Component<'_>> = dirs
-        .first()
-        .map(|d| d.components().collect())
-        .unwrap_or_default();
-    for d in dirs.iter().skip(1) {
-        let n = common
-            .iter()
-            .zip(d.components())
-            .take_while(|(a, b)| *a == b)
-            .count();
-        common.truncate(n);
-    }
-    let root: PathBuf = common.iter().collect();
-    if root.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        root
-    }
+    let report = leakgate::inventory::inventory_report(paths)?;
+    Ok((report.inventory, report.errors))
 }
 
 /// A lockfile error as a report problem: `file:line` and the message.
