@@ -26,7 +26,9 @@ pub struct ScanArgs {
     /// Files or directories to scan; `-` reads standard input.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Config file (default: `.leakgate.toml`, else `.gitleaks.toml`, at the scan root).
+    /// Config file (default: $LEAKGATE_CONFIG, $GITLEAKS_CONFIG, the TOML in
+    /// $GITLEAKS_CONFIG_TOML, else `.leakgate.toml` or `.gitleaks.toml` at the
+    /// repository root, or at the scanned directory outside a repository).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Scan files that .gitignore / .ignore exclude too.
@@ -82,12 +84,23 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     } else {
         None
     };
-    let root = match &git {
-        Some((repository, path)) => super::scan_git::config_root(repository, path.as_deref()),
-        None => config_root(&args.paths),
+    // Inside a git work tree the repository's config and ignore files
+    // apply wherever the scan starts, and paths are repository-relative.
+    let base = config_root(&args.paths);
+    let work_tree = match &git {
+        Some(_) => None,
+        None => work_tree_root(&base),
     };
-    let scanner = Scanner::from_config(&root, args.config.as_deref(), opts)
+    let root = match (&git, &work_tree) {
+        (Some((repository, path)), _) => super::scan_git::config_root(repository, path.as_deref()),
+        (None, Some(top)) => top.clone(),
+        (None, None) => base.clone(),
+    };
+    let mut scanner = Scanner::from_config(&root, args.config.as_deref(), opts)
         .context("cannot load the secret-scanning configuration")?;
+    if let Some(top) = &work_tree {
+        scanner.set_path_prefix(&base, top);
+    }
     let target = args
         .paths
         .iter()
@@ -119,6 +132,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     }
     report.scan.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     report.sort();
+    // The same file named twice (`a.py ../dir/a.py`) maps to one
+    // repository path: report it once.
+    report.findings.dedup_by(|a, b| {
+        a.fingerprint == b.fingerprint && a.location == b.location && a.rule_id == b.rule_id
+    });
     let outcome = super::output::emit(&report, &args.output, failing)?;
     if args.strict && !report.scan.errors.is_empty() {
         anyhow::bail!(
@@ -181,6 +199,13 @@ fn config_root(paths: &[PathBuf]) -> PathBuf {
         [one] if one.is_dir() => one.clone(),
         _ => Path::new(".").to_path_buf(),
     }
+}
+
+/// The root of the git work tree containing `dir`, if any (bare
+/// repositories and plain directories have none).
+fn work_tree_root(dir: &Path) -> Option<PathBuf> {
+    let repository = git2::Repository::discover(dir).ok()?;
+    repository.workdir().map(Path::to_path_buf)
 }
 
 #[cfg(test)]
