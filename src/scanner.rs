@@ -240,6 +240,16 @@ impl Scanner {
         })
     }
 
+    /// Adds the entries of one more ignore file (gitleaks'
+    /// `--gitleaks-ignore-path`).
+    pub fn add_ignore_file(&mut self, path: &Path) -> Result<(), ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        self.ignore.add_text(&text, path)
+    }
+
     /// Replaces the ignore-file entries.
     pub fn set_ignore_file(&mut self, ignore: IgnoreFile) {
         self.ignore = ignore;

@@ -48,6 +48,12 @@ pub struct ScanArgs {
     /// scans only. `--config` also supplies the `[[deps.ignore]]` entries.
     #[arg(long, conflicts_with_all = ["staged", "range", "since", "pre_push", "history"])]
     pub deps: bool,
+    /// gitleaks compatibility: an extra `.gitleaksignore`-format file.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub gitleaks_ignore_path: Option<PathBuf>,
+    /// gitleaks compatibility: report only these rules (repeatable).
+    #[arg(long, value_name = "ID", hide = true)]
+    pub enable_rule: Vec<String>,
     #[command(flatten, next_help_heading = "Dependencies (with --deps)")]
     pub vuln: super::deps::VulnMatchArgs,
     #[command(flatten)]
@@ -74,8 +80,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             "--db, --unscored-pass, --only-fixed and --exclude-dev apply to the dependency check: add --deps"
         );
     }
+    // A detect-secrets baseline names secrets by their SHA-1: matching
+    // needs them in clear, and they are dropped again right after.
+    let clear_for_baseline = super::baseline::needs_clear_secrets(&args.baseline)?;
     let opts = ScanOptions {
-        redact: !args.no_redact,
+        redact: !args.no_redact && !clear_for_baseline,
         max_file_size: args.max_file_size,
         no_ignore: args.no_ignore,
     };
@@ -84,22 +93,30 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     } else {
         None
     };
-    // Inside a git work tree the repository's config and ignore files
-    // apply wherever the scan starts, and paths are repository-relative.
-    let base = config_root(&args.paths);
-    let work_tree = match &git {
-        Some(_) => None,
-        None => work_tree_root(&base),
+    let mut scanner = match &git {
+        Some((repository, path)) => Scanner::from_config(
+            &super::scan_git::config_root(repository, path.as_deref()),
+            args.config.as_deref(),
+            opts,
+        )
+        .context("cannot load the secret-scanning configuration")?,
+        None => build_scanner(&args.paths, args.config.as_deref(), opts)?,
     };
-    let root = match (&git, &work_tree) {
-        (Some((repository, path)), _) => super::scan_git::config_root(repository, path.as_deref()),
-        (None, Some(top)) => top.clone(),
-        (None, None) => base.clone(),
-    };
-    let mut scanner = Scanner::from_config(&root, args.config.as_deref(), opts)
-        .context("cannot load the secret-scanning configuration")?;
-    if let Some(top) = &work_tree {
-        scanner.set_path_prefix(&base, top);
+    if let Some(p) = &args.gitleaks_ignore_path {
+        // gitleaks accepts the file or the directory holding it.
+        let file = if p.is_dir() {
+            p.join(".gitleaksignore")
+        } else {
+            p.clone()
+        };
+        scanner.add_ignore_file(&file)?;
+    }
+    if let Some(id) = args
+        .enable_rule
+        .iter()
+        .find(|id| scanner.rules().get(id).is_none())
+    {
+        anyhow::bail!("--enable-rule {}: no such rule", leakgate::escape::text(id));
     }
     let target = args
         .paths
@@ -117,15 +134,19 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             &mut report,
         )?;
     } else {
-        let res = scan_inputs(&scanner, &args.paths);
-        for p in &res.errors {
-            eprintln!("leakgate: warning: {}: {}", p.path, p.message);
-        }
-        report.findings.extend(res.findings);
-        report.scan.stats.merge(&res.stats);
-        report.scan.errors.extend(res.errors);
+        scan_into(&scanner, &args.paths, &mut report);
+    }
+    if !args.enable_rule.is_empty() {
+        report
+            .findings
+            .retain(|f| args.enable_rule.contains(&f.rule_id));
     }
     super::baseline::apply(&args.baseline, &scanner, &mut report)?;
+    if !args.no_redact {
+        for s in report.findings.iter_mut().filter_map(|f| f.secret.as_mut()) {
+            s.value = None;
+        }
+    }
     let mut failing = report.findings.len();
     if args.deps {
         failing += check_deps(&args, &target, &mut report)?;
@@ -199,6 +220,41 @@ fn config_root(paths: &[PathBuf]) -> PathBuf {
         [one] if one.is_dir() => one.clone(),
         _ => Path::new(".").to_path_buf(),
     }
+}
+
+/// The scanner for a file/directory/stdin scan of `paths`. Inside a git
+/// work tree the repository's config and ignore files apply wherever the
+/// scan starts, and finding paths are repository-relative.
+pub(super) fn build_scanner(
+    paths: &[PathBuf],
+    config: Option<&Path>,
+    opts: ScanOptions,
+) -> anyhow::Result<Scanner> {
+    let base = config_root(paths);
+    let work_tree = work_tree_root(&base);
+    let root = work_tree.clone().unwrap_or_else(|| base.clone());
+    let mut scanner = Scanner::from_config(&root, config, opts)
+        .context("cannot load the secret-scanning configuration")?;
+    if let Some(top) = &work_tree {
+        scanner.set_path_prefix(&base, top);
+    }
+    Ok(scanner)
+}
+
+/// Scans files, directories and `-` into `report` (findings, stats and
+/// errors, with a warning on stderr per unreadable input).
+pub(super) fn scan_into(scanner: &Scanner, paths: &[PathBuf], report: &mut Report) {
+    let res = scan_inputs(scanner, paths);
+    for p in &res.errors {
+        eprintln!(
+            "leakgate: warning: {}: {}",
+            leakgate::escape::text(&p.path),
+            leakgate::escape::text(&p.message)
+        );
+    }
+    report.findings.extend(res.findings);
+    report.scan.stats.merge(&res.stats);
+    report.scan.errors.extend(res.errors);
 }
 
 /// The root of the git work tree containing `dir`, if any (bare
