@@ -198,3 +198,13 @@ fn baseline_import_converts_a_detect_secrets_baseline() {
         run(leakgate(dir.path()).args(["scan", "--baseline", "lg-baseline.json"]));
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn deps_with_a_gitlab_report_is_refused_rather_than_dropping_findings() {
+    let dir = project();
+    let (code, stdout, stderr) =
+        run(leakgate(dir.path()).args(["scan", "--deps", "-f", "gitlab", "."]));
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("leakgate deps -f gitlab"), "{stderr}");
+}

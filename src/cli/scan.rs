@@ -72,6 +72,13 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             "--deps checks the lockfiles under directories; it cannot read standard input (drop `-` or `--deps`)"
         );
     }
+    if args.deps && args.output.format == leakgate::report::Format::Gitlab {
+        // A GitLab report is either secret_detection or dependency_scanning:
+        // one file cannot hold both without dropping findings.
+        anyhow::bail!(
+            "--deps with --format gitlab would need two GitLab reports (secret_detection and dependency_scanning): run `leakgate scan -f gitlab` and `leakgate deps -f gitlab` separately"
+        );
+    }
     let vuln = &args.vuln;
     if !args.deps
         && (!vuln.db.is_empty() || vuln.unscored_pass || vuln.only_fixed || vuln.exclude_dev)
