@@ -76,27 +76,145 @@ pub struct Scanner {
     /// Root-relative path of the config file in use: its rule examples are
     /// intentional, so it is never scanned.
     config_rel: Option<String>,
+    /// Maps source paths to repository-relative ones ([`Scanner::set_path_prefix`]).
+    path_prefix: Option<PathPrefix>,
+}
+
+/// Where the secret-scanning config comes from, in discovery order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// A config file: from `--config`, an environment variable (`from`
+    /// names it) or found at the root.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// `--config`, `LEAKGATE_CONFIG`, `GITLEAKS_CONFIG` or `root`.
+        from: &'static str,
+    },
+    /// Config text held in an environment variable (`GITLEAKS_CONFIG_TOML`).
+    Text {
+        /// The variable.
+        var: &'static str,
+        /// Its TOML text.
+        text: String,
+    },
+    /// No config: the built-in rules.
+    Builtin,
+}
+
+/// Finds the config the way gitleaks does: `explicit` (`--config`), then
+/// the file named by `LEAKGATE_CONFIG`, then by `GITLEAKS_CONFIG`, then the
+/// text of `GITLEAKS_CONFIG_TOML`, then `.leakgate.toml` / `.gitleaks.toml`
+/// in `root`, else the built-in rules. Empty variables count as unset.
+/// `env` reads a variable (a parameter so tests need not mutate the
+/// process environment).
+pub fn discover_config(
+    root: &Path,
+    explicit: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<std::ffi::OsString>,
+) -> ConfigSource {
+    if let Some(p) = explicit {
+        return ConfigSource::File {
+            path: p.to_path_buf(),
+            from: "--config",
+        };
+    }
+    for var in ["LEAKGATE_CONFIG", "GITLEAKS_CONFIG"] {
+        if let Some(v) = env(var).filter(|v| !v.is_empty()) {
+            return ConfigSource::File {
+                path: PathBuf::from(v),
+                from: var,
+            };
+        }
+    }
+    let var = "GITLEAKS_CONFIG_TOML";
+    if let Some(v) = env(var).filter(|v| !v.is_empty()) {
+        return ConfigSource::Text {
+            var,
+            text: v.to_string_lossy().into_owned(),
+        };
+    }
+    match CONFIG_NAMES
+        .iter()
+        .map(|n| root.join(n))
+        .find(|p| p.is_file())
+    {
+        Some(path) => ConfigSource::File { path, from: "root" },
+        None => ConfigSource::Builtin,
+    }
+}
+
+/// Turns the paths a source reports (relative to the directory it was
+/// given, or absolute) into paths relative to the repository root.
+#[derive(Debug, Clone)]
+struct PathPrefix {
+    /// The source's base directory relative to the repository root
+    /// (`src`, or empty when they coincide), `/`-separated.
+    prefix: String,
+    /// The repository root, canonical and `/`-separated, for absolute paths.
+    root: String,
+}
+
+impl PathPrefix {
+    fn map<'a>(&self, path: &'a str) -> std::borrow::Cow<'a, str> {
+        use std::borrow::Cow;
+        if path == "-" {
+            return Cow::Borrowed(path);
+        }
+        if path.starts_with('/') {
+            return match path.strip_prefix(self.root.as_str()) {
+                Some(rest) if rest.starts_with('/') => Cow::Owned(rest[1..].to_string()),
+                _ => Cow::Borrowed(path),
+            };
+        }
+        if self.prefix.is_empty() {
+            return Cow::Borrowed(path);
+        }
+        // Lexical join: `src` + `../README.md` is `README.md`; a path that
+        // leaves the repository keeps its source form.
+        let mut parts: Vec<&str> = self.prefix.split('/').collect();
+        for c in path.split('/') {
+            match c {
+                "" | "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        return Cow::Borrowed(path);
+                    }
+                }
+                c => parts.push(c),
+            }
+        }
+        Cow::Owned(parts.join("/"))
+    }
 }
 
 impl Scanner {
-    /// Builds a scanner. Config: `config` if given, else `.leakgate.toml`,
-    /// else `.gitleaks.toml` in `root`, else the built-in rules only. Also
-    /// loads `.leakgateignore` and `.gitleaksignore` from `root`.
+    /// Builds a scanner. The config is the first of ([`discover_config`]):
+    /// `config` if given, the file named by `LEAKGATE_CONFIG`, the file named
+    /// by `GITLEAKS_CONFIG`, the TOML text of `GITLEAKS_CONFIG_TOML`,
+    /// `.leakgate.toml` or `.gitleaks.toml` in `root`, else the built-in
+    /// rules only. Also loads `.leakgateignore` and `.gitleaksignore` from
+    /// `root` (the repository's work tree root when scanning inside one).
     pub fn from_config(
         root: &Path,
         config: Option<&Path>,
         opts: ScanOptions,
     ) -> Result<Scanner, ConfigError> {
-        let config_path = match config {
-            Some(p) => Some(p.to_path_buf()),
-            None => CONFIG_NAMES
-                .iter()
-                .map(|n| root.join(n))
-                .find(|p| p.is_file()),
+        let source = discover_config(root, config, &|var| std::env::var_os(var));
+        let rules = match &source {
+            ConfigSource::File { path, .. } => config::load_file(path)?,
+            ConfigSource::Text { var, text } => config::parse_str(
+                text,
+                &config::Origin {
+                    path: PathBuf::from(format!("${var}")),
+                    dir: None,
+                },
+            )?,
+            ConfigSource::Builtin => RuleSet::builtin()?,
         };
-        let rules = match &config_path {
-            Some(p) => config::load_file(p)?,
-            None => RuleSet::builtin()?,
+        let config_path = match source {
+            ConfigSource::File { path, .. } => Some(path),
+            _ => None,
         };
         let mut scanner = Scanner::from_rules(rules, opts)?;
         scanner.ignore = IgnoreFile::load(root)?;
@@ -118,12 +236,50 @@ impl Scanner {
             ignore: IgnoreFile::default(),
             config_path: None,
             config_rel: None,
+            path_prefix: None,
         })
+    }
+
+    /// Adds the entries of one more ignore file (gitleaks'
+    /// `--gitleaks-ignore-path`).
+    pub fn add_ignore_file(&mut self, path: &Path) -> Result<(), ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        self.ignore.add_text(&text, path)
     }
 
     /// Replaces the ignore-file entries.
     pub fn set_ignore_file(&mut self, ignore: IgnoreFile) {
         self.ignore = ignore;
+    }
+
+    /// Reports findings relative to the repository root `repo_root` for a
+    /// source whose paths are relative to `base` (a directory inside the
+    /// work tree), so fingerprints, ignore entries and baselines do not
+    /// depend on where the scan started. Paths outside the repository keep
+    /// their source form. Has no effect when `base` is not inside `repo_root`.
+    pub fn set_path_prefix(&mut self, base: &Path, repo_root: &Path) {
+        let Some(prefix) = relative_to(repo_root, base) else {
+            return;
+        };
+        let Ok(root) = std::fs::canonicalize(repo_root) else {
+            return;
+        };
+        let prefix = if prefix == "." { String::new() } else { prefix };
+        self.path_prefix = Some(PathPrefix {
+            prefix,
+            root: crate::source::fs::normalize(&root),
+        });
+    }
+
+    /// The path a finding shows for a blob the source calls `path`.
+    pub fn finding_path<'a>(&self, path: &'a str) -> std::borrow::Cow<'a, str> {
+        match &self.path_prefix {
+            Some(p) => p.map(path),
+            None => std::borrow::Cow::Borrowed(path),
+        }
     }
 
     /// The config file in use, if any.
@@ -173,6 +329,11 @@ impl Scanner {
         ctx: &BlobContext,
         waive: Option<usize>,
     ) -> Vec<Finding> {
+        let mapped = self.finding_path(ctx.path);
+        let ctx = &BlobContext {
+            path: &mapped,
+            commit: ctx.commit,
+        };
         if self.config_rel.as_deref() == Some(ctx.path) {
             return Vec::new();
         }
@@ -250,6 +411,11 @@ impl Scanner {
 
     /// Findings of path-only rules (e.g. a committed `id_rsa` or `.p12`) for the blob at `ctx`.
     pub fn path_findings(&self, ctx: &BlobContext) -> Vec<Finding> {
+        let mapped = self.finding_path(ctx.path);
+        let ctx = &BlobContext {
+            path: &mapped,
+            commit: ctx.commit,
+        };
         let mut out = Vec::new();
         for rule in &self.rules().rules {
             if !rule.is_path_only() || !path_ok(rule, ctx.path) {
@@ -284,6 +450,7 @@ impl Scanner {
     /// True when a global allowlist allows every finding under `path`:
     /// sources may skip reading such files.
     pub fn is_path_allowlisted(&self, path: &str) -> bool {
+        let path: &str = &self.finding_path(path);
         self.config_rel.as_deref() == Some(path)
             || self
                 .rules()

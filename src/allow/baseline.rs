@@ -7,6 +7,12 @@
 //! secret whose line moved is *not* new, while the same secret copied to
 //! another file is. Written baselines never contain a secret in clear, even
 //! when the scan ran with `--no-redact`.
+//!
+//! gitleaks JSON reports and detect-secrets `.secrets.baseline` files are
+//! read as baselines too ([`foreign`]), so switching tools keeps a team's
+//! accepted findings.
+
+pub mod foreign;
 
 use crate::finding::Finding;
 use crate::report::{Report, SCHEMA};
@@ -47,6 +53,16 @@ pub enum BaselineError {
         /// The schema id found.
         found: String,
     },
+    /// A gitleaks or detect-secrets baseline that does not have that format's fields.
+    #[error("{path}: not a valid {tool} report: {message}")]
+    Foreign {
+        /// The baseline file.
+        path: PathBuf,
+        /// `gitleaks` or `detect-secrets`.
+        tool: &'static str,
+        /// What was missing or malformed.
+        message: String,
+    },
     /// The baseline could not be written.
     #[error("cannot write baseline {path}: {source}")]
     Write {
@@ -77,6 +93,7 @@ pub struct Baseline {
     path: PathBuf,
     entries: Vec<BaselineEntry>,
     by_fingerprint: HashMap<String, usize>,
+    foreign: Vec<foreign::ForeignEntry>,
 }
 
 /// Result of applying a baseline to findings.
@@ -123,13 +140,24 @@ impl Baseline {
     }
 
     /// Parses baseline `text`; `path` is only used in messages.
+    /// A leakgate report, a gitleaks JSON report or a detect-secrets
+    /// baseline, told apart by their shape.
     pub fn parse(path: &Path, text: &str) -> Result<Baseline, BaselineError> {
-        let doc: Document = serde_json::from_str(text).map_err(|e| BaselineError::Parse {
+        let parse_err = |e: serde_json::Error| BaselineError::Parse {
             path: path.to_path_buf(),
             line: e.line(),
             column: e.column(),
             message: e.to_string(),
-        })?;
+        };
+        let value: serde_json::Value = serde_json::from_str(text).map_err(parse_err)?;
+        if let Some(tool) = foreign::detect(&value) {
+            return Ok(Baseline {
+                path: path.to_path_buf(),
+                foreign: foreign::parse(path, tool, value)?,
+                ..Baseline::default()
+            });
+        }
+        let doc: Document = serde_json::from_str(text).map_err(parse_err)?;
         if let Some(found) = doc.schema.filter(|s| s != SCHEMA) {
             return Err(BaselineError::Schema {
                 path: path.to_path_buf(),
@@ -167,16 +195,33 @@ impl Baseline {
         &self.entries
     }
 
+    /// Entries read from a gitleaks or detect-secrets baseline.
+    pub fn foreign_entries(&self) -> &[foreign::ForeignEntry] {
+        &self.foreign
+    }
+
+    /// True when matching needs the secrets in clear
+    /// ([`SecretInfo::value`](crate::finding::SecretInfo::value)): a
+    /// detect-secrets baseline identifies secrets by their SHA-1.
+    pub fn needs_secrets(&self) -> bool {
+        self.foreign.iter().any(|e| e.sha1.is_some())
+    }
+
     /// True when `fingerprint` is accepted.
     pub fn contains(&self, fingerprint: &str) -> bool {
         self.by_fingerprint.contains_key(fingerprint)
+    }
+
+    /// True when the baseline accepts `f` (by fingerprint, or by a foreign entry).
+    pub fn accepts(&self, f: &Finding) -> bool {
+        self.contains(&f.fingerprint) || self.foreign.iter().any(|e| e.matches(f))
     }
 
     /// Removes the accepted findings from `findings`.
     pub fn apply(&self, findings: &mut Vec<Finding>) -> Applied {
         let mut applied = Applied::default();
         findings.retain(|f| {
-            if self.contains(&f.fingerprint) {
+            if self.accepts(f) {
                 applied.suppressed += 1;
                 applied.matched.insert(f.fingerprint.clone());
                 false

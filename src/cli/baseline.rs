@@ -1,10 +1,10 @@
 //! `--baseline`, `--write-baseline` and `--report-stale` of `leakgate scan`:
 //! applied after any source (directory, stdin or git) has filled the report.
 
-use clap::Args;
+use clap::{Args, Subcommand};
 use leakgate::allow::baseline::{self, Baseline};
 use leakgate::report::Report;
-use leakgate::scanner::Scanner;
+use leakgate::scanner::{ScanOptions, Scanner};
 use std::path::PathBuf;
 
 /// Baseline and stale-entry flags.
@@ -23,6 +23,82 @@ pub struct BaselineArgs {
     /// (meaningful for full scans: a directory or --history).
     #[arg(long)]
     pub report_stale: bool,
+}
+
+/// True when `--baseline` names a baseline whose matching needs the
+/// secrets in clear (a detect-secrets baseline).
+pub fn needs_clear_secrets(args: &BaselineArgs) -> anyhow::Result<bool> {
+    Ok(match &args.baseline {
+        Some(p) => Baseline::load(p)?.needs_secrets(),
+        None => false,
+    })
+}
+
+/// `leakgate baseline …`
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Convert a gitleaks JSON report or a detect-secrets `.secrets.baseline`
+    /// into a leakgate baseline: scans PATH and records the findings the
+    /// foreign baseline accepts.
+    Import(ImportArgs),
+}
+
+/// Arguments of `leakgate baseline import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The gitleaks report (`--report-format json`) or `.secrets.baseline`.
+    #[arg(value_name = "FILE")]
+    pub from: PathBuf,
+    /// Files or directories to scan (default: the current directory).
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Where to write the leakgate baseline.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "OUT",
+        default_value = ".leakgate-baseline.json"
+    )]
+    pub output: PathBuf,
+    /// Config file (same discovery as `scan`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Runs `leakgate baseline …`.
+pub fn run(cmd: BaselineCommand) -> anyhow::Result<super::Outcome> {
+    let BaselineCommand::Import(args) = cmd;
+    let from = Baseline::load(&args.from)?;
+    let total = from.foreign_entries().len() + from.entries().len();
+    let opts = ScanOptions {
+        redact: false,
+        ..ScanOptions::default()
+    };
+    let scanner = super::scan::build_scanner(&args.paths, args.config.as_deref(), opts)?;
+    let mut report = Report::new("secrets", ".");
+    super::scan::scan_into(&scanner, &args.paths, &mut report);
+    report.findings.retain(|f| from.accepts(f));
+    let unmatched = from
+        .foreign_entries()
+        .iter()
+        .filter(|e| !report.findings.iter().any(|f| e.matches(f)))
+        .count();
+    baseline::write(&report, &args.output)?;
+    eprintln!(
+        "Imported {} finding(s) from {} ({} entr{}) into {}",
+        report.findings.len(),
+        leakgate::escape::path(&args.from),
+        total,
+        if total == 1 { "y" } else { "ies" },
+        leakgate::escape::path(&args.output)
+    );
+    if unmatched > 0 {
+        eprintln!(
+            "leakgate: warning: {unmatched} entr{} matched no current finding (removed secrets, audited-as-real secrets, or secrets leakgate's rules do not detect)",
+            if unmatched == 1 { "y" } else { "ies" }
+        );
+    }
+    Ok(super::Outcome::Clean)
 }
 
 /// Modes that see only part of the code: every entry about the rest would

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod baseline;
 mod db;
 mod deps;
+pub mod gitleaks;
 mod hook;
 pub mod output;
 mod rules;
@@ -59,6 +60,9 @@ enum Command {
     /// Manage the offline OSV vulnerability database.
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Import a gitleaks or detect-secrets baseline.
+    #[command(subcommand)]
+    Baseline(baseline::BaselineCommand),
 }
 
 /// Runs the parsed command.
@@ -70,5 +74,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Deps(a) => deps::run(a),
         Command::Sbom(a) => sbom::run(a),
         Command::Db(c) => db::run(c),
+        Command::Baseline(c) => baseline::run(c),
     }
 }

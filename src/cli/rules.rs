@@ -87,10 +87,10 @@ fn list(set: &RuleSet, format: ListFormat) -> anyhow::Result<Outcome> {
                 res = writeln!(
                     out,
                     "{:width$}  {:8}  {:30}  {}",
-                    r.id,
+                    leakgate::escape::text(&r.id),
                     r.severity.as_str(),
-                    kws,
-                    r.description
+                    leakgate::escape::text(&kws),
+                    leakgate::escape::text(&r.description)
                 );
                 if res.is_err() {
                     break;

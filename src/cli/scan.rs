@@ -27,7 +27,9 @@ pub struct ScanArgs {
     /// Files or directories to scan; `-` reads standard input.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Config file (default: `.leakgate.toml`, else `.gitleaks.toml`, at the scan root).
+    /// Config file (default: $LEAKGATE_CONFIG, $GITLEAKS_CONFIG, the TOML in
+    /// $GITLEAKS_CONFIG_TOML, else `.leakgate.toml` or `.gitleaks.toml` at the
+    /// repository root, or at the scanned directory outside a repository).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Scan files that .gitignore / .ignore exclude too.
@@ -54,6 +56,12 @@ pub struct ScanArgs {
     /// scans only. `--config` also supplies the `[[deps.ignore]]` entries.
     #[arg(long, conflicts_with_all = ["staged", "range", "since", "pre_push", "history"])]
     pub deps: bool,
+    /// gitleaks compatibility: an extra `.gitleaksignore`-format file.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub gitleaks_ignore_path: Option<PathBuf>,
+    /// gitleaks compatibility: report only these rules (repeatable).
+    #[arg(long, value_name = "ID", hide = true)]
+    pub enable_rule: Vec<String>,
     #[command(flatten, next_help_heading = "Dependencies (with --deps)")]
     pub vuln: super::deps::VulnMatchArgs,
     #[command(flatten)]
@@ -72,6 +80,13 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             "--deps checks the lockfiles under directories; it cannot read standard input (drop `-` or `--deps`)"
         );
     }
+    if args.deps && args.output.format == leakgate::report::Format::Gitlab {
+        // A GitLab report is either secret_detection or dependency_scanning:
+        // one file cannot hold both without dropping findings.
+        anyhow::bail!(
+            "--deps with --format gitlab would need two GitLab reports (secret_detection and dependency_scanning): run `leakgate scan -f gitlab` and `leakgate deps -f gitlab` separately"
+        );
+    }
     let vuln = &args.vuln;
     if !args.deps
         && (!vuln.db.is_empty() || vuln.unscored_pass || vuln.only_fixed || vuln.exclude_dev)
@@ -84,8 +99,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     if !args.git.mode_selected() {
         super::scan_git::require_paths_exist(&args.paths)?;
     }
+    // A detect-secrets baseline names secrets by their SHA-1: matching
+    // needs them in clear, and they are dropped again right after.
+    let clear_for_baseline = super::baseline::needs_clear_secrets(&args.baseline)?;
     let opts = ScanOptions {
-        redact: !args.no_redact,
+        redact: !args.no_redact && !clear_for_baseline,
         max_file_size: args.max_file_size,
         no_ignore: args.no_ignore,
     };
@@ -94,12 +112,31 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     } else {
         None
     };
-    let root = match &git {
-        Some((repository, path)) => super::scan_git::config_root(repository, path.as_deref()),
-        None => config_root(&args.paths),
+    let mut scanner = match &git {
+        Some((repository, path)) => Scanner::from_config(
+            &super::scan_git::config_root(repository, path.as_deref()),
+            args.config.as_deref(),
+            opts,
+        )
+        .context("cannot load the secret-scanning configuration")?,
+        None => build_scanner(&args.paths, args.config.as_deref(), opts)?,
     };
-    let scanner = Scanner::from_config(&root, args.config.as_deref(), opts)
-        .context("cannot load the secret-scanning configuration")?;
+    if let Some(p) = &args.gitleaks_ignore_path {
+        // gitleaks accepts the file or the directory holding it.
+        let file = if p.is_dir() {
+            p.join(".gitleaksignore")
+        } else {
+            p.clone()
+        };
+        scanner.add_ignore_file(&file)?;
+    }
+    if let Some(id) = args
+        .enable_rule
+        .iter()
+        .find(|id| scanner.rules().get(id).is_none())
+    {
+        anyhow::bail!("--enable-rule {}: no such rule", leakgate::escape::text(id));
+    }
     let target = args
         .paths
         .iter()
@@ -116,14 +153,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             &mut report,
         )?;
     } else {
-        let res = scan_inputs(&scanner, &args.paths);
-        for p in &res.errors {
-            eprintln!("leakgate: warning: {}: {}", p.path, p.message);
-        }
-        super::scan_git::report_skips(&res.skipped, &mut report);
-        report.findings.extend(res.findings);
-        report.scan.stats.merge(&res.stats);
-        report.scan.errors.extend(res.errors);
+        scan_into(&scanner, &args.paths, &mut report);
+    }
+    if !args.enable_rule.is_empty() {
+        report
+            .findings
+            .retain(|f| args.enable_rule.contains(&f.rule_id));
     }
     super::baseline::apply(&args.baseline, &scanner, &mut report)?;
     report.findings.retain(|f| {
@@ -132,13 +167,29 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             .and_then(|s| s.confidence)
             .is_none_or(|c| c >= args.min_confidence)
     });
+    if !args.no_redact {
+        for s in report.findings.iter_mut().filter_map(|f| f.secret.as_mut()) {
+            s.value = None;
+        }
+    }
     let mut failing = report.findings.len();
     if args.deps {
         failing += check_deps(&args, &target, &mut report)?;
     }
     report.scan.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     report.sort();
+    // The same file named twice (`a.py ../dir/a.py`) maps to one
+    // repository path: report it once.
+    report.findings.dedup_by(|a, b| {
+        a.fingerprint == b.fingerprint && a.location == b.location && a.rule_id == b.rule_id
+    });
     let outcome = super::output::emit(&report, &args.output, failing)?;
+    // A lockfile that could not be read is a dependency check that did not
+    // run: after reporting everything else, fail closed.
+    let unreadable = report.scan.stats.get_u64("lockfiles_unreadable");
+    if unreadable > 0 {
+        anyhow::bail!("{unreadable} lockfile(s) could not be read or parsed (named above)");
+    }
     if args.strict && !report.scan.errors.is_empty() {
         anyhow::bail!(
             "{} input(s) could not be read (--strict)",
@@ -159,11 +210,23 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
 /// their vulnerabilities to `report`; returns how many of them fail the run.
 fn check_deps(args: &ScanArgs, target: &str, report: &mut Report) -> anyhow::Result<usize> {
     report.scan.command = "secrets+deps".to_string();
-    let inventory = match leakgate::inventory::inventory(&args.paths) {
-        Ok(inventory) => inventory,
+    let inventory = match super::deps::inventory_all(&args.paths) {
+        // One bad lockfile must not hide the others: report it as an input
+        // error (exit 2 at the end) and check every readable one.
+        Ok((inventory, errors)) => {
+            report
+                .scan
+                .stats
+                .add("lockfiles_unreadable", errors.len() as u64);
+            report
+                .scan
+                .errors
+                .extend(errors.iter().map(super::deps::problem_of));
+            inventory
+        }
         // A project without dependencies has nothing to check: say so, and
         // let the secrets decide the exit code.
-        Err(InventoryError::NoLockfiles { .. }) => {
+        Err(e) if matches!(e.downcast_ref(), Some(InventoryError::NoLockfiles { .. })) => {
             report.scan.stats.add("lockfiles", 0);
             report
                 .scan
@@ -212,6 +275,49 @@ fn config_root(paths: &[PathBuf]) -> PathBuf {
         [one] if one.is_dir() => one.clone(),
         _ => Path::new(".").to_path_buf(),
     }
+}
+
+/// The scanner for a file/directory/stdin scan of `paths`. Inside a git
+/// work tree the repository's config and ignore files apply wherever the
+/// scan starts, and finding paths are repository-relative.
+pub(super) fn build_scanner(
+    paths: &[PathBuf],
+    config: Option<&Path>,
+    opts: ScanOptions,
+) -> anyhow::Result<Scanner> {
+    let base = config_root(paths);
+    let work_tree = work_tree_root(&base);
+    let root = work_tree.clone().unwrap_or_else(|| base.clone());
+    let mut scanner = Scanner::from_config(&root, config, opts)
+        .context("cannot load the secret-scanning configuration")?;
+    if let Some(top) = &work_tree {
+        scanner.set_path_prefix(&base, top);
+    }
+    Ok(scanner)
+}
+
+/// Scans files, directories and `-` into `report` (findings, stats and
+/// errors, with a warning on stderr per unreadable input).
+pub(super) fn scan_into(scanner: &Scanner, paths: &[PathBuf], report: &mut Report) {
+    let res = scan_inputs(scanner, paths);
+    for p in &res.errors {
+        eprintln!(
+            "leakgate: warning: {}: {}",
+            leakgate::escape::text(&p.path),
+            leakgate::escape::text(&p.message)
+        );
+    }
+    super::scan_git::report_skips(&res.skipped, report);
+    report.findings.extend(res.findings);
+    report.scan.stats.merge(&res.stats);
+    report.scan.errors.extend(res.errors);
+}
+
+/// The root of the git work tree containing `dir`, if any (bare
+/// repositories and plain directories have none).
+fn work_tree_root(dir: &Path) -> Option<PathBuf> {
+    let repository = git2::Repository::discover(dir).ok()?;
+    repository.workdir().map(Path::to_path_buf)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use std::io::{self, Write};
 
 mod csv;
 mod gitlab;
+mod gitleaks;
 mod json;
 mod junit;
 mod sarif;
@@ -174,6 +175,8 @@ pub enum Format {
     Junit,
     /// GitLab secret-detection / dependency-scanning report.
     Gitlab,
+    /// gitleaks' JSON report (its field names; readable by tools that read gitleaks).
+    GitleaksJson,
 }
 
 /// How to render.
@@ -206,6 +209,7 @@ pub fn write(
         Format::Csv => csv::write(report, out),
         Format::Junit => junit::write(report, out),
         Format::Gitlab => gitlab::write(report, opts, out),
+        Format::GitleaksJson => gitleaks::write(report, out),
     }
 }
 

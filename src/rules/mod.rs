@@ -16,6 +16,7 @@ pub mod check;
 pub mod config;
 mod error;
 pub mod memory;
+pub mod re2;
 
 pub use check::{check_examples, ExampleFailure};
 pub use error::ConfigError;
@@ -300,12 +301,16 @@ impl Clone for Rule {
     }
 }
 
-/// Compiles a gitleaks-dialect regex for byte input. Unicode-aware classes
-/// are turned off first (smaller automata, no UTF-8 requirement on the
-/// input); patterns that need Unicode mode fall back to it.
+/// Compiles a gitleaks-dialect (RE2) regex for byte input. RE2-only syntax
+/// is translated first ([`re2::translate`]: literal braces, `\Q…\E`, `\C`,
+/// octal escapes, literal `[`/`&&`/`--` in classes); a pattern valid in both
+/// dialects is compiled as written. Unicode-aware classes are turned off
+/// first (smaller automata, no UTF-8 requirement on the input); patterns
+/// that need Unicode mode fall back to it.
 pub fn compile(src: &str) -> Result<Regex, String> {
+    let translated = re2::translate(src);
     let build = |unicode: bool| {
-        RegexBuilder::new(src)
+        RegexBuilder::new(&translated)
             .unicode(unicode)
             .size_limit(REGEX_SIZE_LIMIT)
             .dfa_size_limit(DFA_SIZE_LIMIT)

@@ -271,3 +271,88 @@ fn span_index_overlap() {
     assert!(!idx.overlaps(40, 41));
     assert!(!SpanIndex::new(std::iter::empty()).overlaps(0, 100));
 }
+
+#[test]
+fn config_discovery_follows_gitleaks_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let explicit = root.join("explicit.toml");
+    let vars = |set: &'static [(&'static str, &'static str)]| {
+        move |name: &str| {
+            set.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| std::ffi::OsString::from(v))
+        }
+    };
+    let all: &[(&str, &str)] = &[
+        ("LEAKGATE_CONFIG", "lg.toml"),
+        ("GITLEAKS_CONFIG", "gl.toml"),
+        ("GITLEAKS_CONFIG_TOML", "title = 'x'"),
+    ];
+    let file = |p: &Path, from: &'static str| ConfigSource::File {
+        path: p.to_path_buf(),
+        from,
+    };
+    assert_eq!(
+        discover_config(root, Some(&explicit), &vars(all)),
+        file(&explicit, "--config")
+    );
+    assert_eq!(
+        discover_config(root, None, &vars(all)),
+        file(Path::new("lg.toml"), "LEAKGATE_CONFIG")
+    );
+    assert_eq!(
+        discover_config(root, None, &vars(&all[1..])),
+        file(Path::new("gl.toml"), "GITLEAKS_CONFIG")
+    );
+    // An empty variable counts as unset.
+    assert_eq!(
+        discover_config(
+            root,
+            None,
+            &vars(&[
+                ("LEAKGATE_CONFIG", ""),
+                ("GITLEAKS_CONFIG_TOML", "title = 'x'")
+            ])
+        ),
+        ConfigSource::Text {
+            var: "GITLEAKS_CONFIG_TOML",
+            text: "title = 'x'".into()
+        }
+    );
+    assert_eq!(
+        discover_config(root, None, &vars(&[])),
+        ConfigSource::Builtin
+    );
+    std::fs::write(root.join(".gitleaks.toml"), "").unwrap();
+    assert_eq!(
+        discover_config(root, None, &vars(&[])),
+        file(&root.join(".gitleaks.toml"), "root")
+    );
+    std::fs::write(root.join(".leakgate.toml"), "").unwrap();
+    assert_eq!(
+        discover_config(root, None, &vars(&[])),
+        file(&root.join(".leakgate.toml"), "root")
+    );
+}
+
+#[test]
+fn path_prefix_maps_to_repository_relative_paths() {
+    let p = PathPrefix {
+        prefix: "src".into(),
+        root: "/repo".into(),
+    };
+    assert_eq!(p.map("settings.py"), "src/settings.py");
+    assert_eq!(p.map("a/b.txt"), "src/a/b.txt");
+    assert_eq!(p.map("../README.md"), "README.md");
+    // Leaves the repository: kept as the source gave it.
+    assert_eq!(p.map("../../x"), "../../x");
+    assert_eq!(p.map("-"), "-");
+    assert_eq!(p.map("/repo/src/a.py"), "src/a.py");
+    assert_eq!(p.map("/repository/a.py"), "/repository/a.py");
+    let top = PathPrefix {
+        prefix: String::new(),
+        root: "/repo".into(),
+    };
+    assert_eq!(top.map("src/a.py"), "src/a.py");
+}
