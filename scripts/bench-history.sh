@@ -16,6 +16,7 @@ clone=$(realpath "$clone")
 # Unique blob bytes reachable from a selection of refs.
 unique_bytes() {
   git -C "$clone" rev-list --objects "$@" \
+    | cut -d' ' -f1 \
     | git -C "$clone" cat-file --batch-check='%(objecttype) %(objectsize)' \
     | awk '$1 == "blob" { s += $2 } END { printf "%d\n", s }'
 }
