@@ -18,6 +18,8 @@ pub enum FindingKind {
     Secret,
     /// A known vulnerability in a dependency.
     Vulnerability,
+    /// A misconfigured permission in infrastructure or CI code (`leakgate policy`).
+    Policy,
 }
 
 /// How bad a finding is. Ordered: `Critical > High > Medium > Low > Info`;
@@ -217,6 +219,12 @@ impl Fingerprint {
             version.as_bytes(),
             path.as_bytes(),
         ])
+    }
+
+    /// Fingerprint of a policy finding: check id, path and the element's
+    /// stable identity in the file (resource address and field), not its line.
+    pub fn policy(check_id: &str, path: &str, subject: &str) -> String {
+        Self::of(&[b"policy", check_id.as_bytes(), path.as_bytes(), subject.as_bytes()])
     }
 
     fn of(parts: &[&[u8]]) -> String {

@@ -70,6 +70,7 @@ fn row(f: &Finding) -> [Cow<'_, str>; 15] {
     let kind = match f.kind {
         FindingKind::Secret => "secret",
         FindingKind::Vulnerability => "vulnerability",
+        FindingKind::Policy => "policy",
     };
     [
         Cow::Borrowed(kind),
