@@ -3,7 +3,8 @@
 #
 #   .ci/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# SECONDS_PER_TARGET defaults to $FUZZ_SECONDS, else 20. With no TARGET,
+# SECONDS_PER_TARGET defaults to $FUZZ_SECONDS, else 20. FUZZ_SEED fixes
+# libFuzzer's seed (CI uses one, so a run can be repeated; 0 = random). With no TARGET,
 # every target in fuzz/Cargo.toml runs. cargo-fuzz is installed when
 # missing; the stable toolchain is used with RUSTC_BOOTSTRAP=1 (cargo-fuzz
 # needs `-Z` flags). Each target's corpus is seeded from tests/fixtures and
@@ -76,7 +77,7 @@ for t in "${targets[@]}"; do
   echo "== fuzz $t for ${seconds}s"
   start=$(date +%s)
   if ! (cd fuzz && cargo fuzz run -O "$t" "corpus/$t" -- \
-        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 2>&1 \
+        -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 2>&1 \
         | tail -n 25); then
     failed+=("$t")
   fi

@@ -21,6 +21,8 @@ pub enum FindingKind {
     /// A dependency whose licence a `--deny-license` / `--allow-license`
     /// policy forbids (or cannot verify).
     License,
+    /// A misconfigured permission in infrastructure or CI code (`leakgate policy`).
+    Policy,
 }
 
 /// How bad a finding is. Ordered: `Critical > High > Medium > Low > Info`;
@@ -261,6 +263,17 @@ impl Fingerprint {
             name.as_bytes(),
             version.as_bytes(),
             path.as_bytes(),
+        ])
+    }
+
+    /// Fingerprint of a policy finding: check id, path and the element's
+    /// stable identity in the file (resource address and field), not its line.
+    pub fn policy(check_id: &str, path: &str, subject: &str) -> String {
+        Self::of(&[
+            b"policy",
+            check_id.as_bytes(),
+            path.as_bytes(),
+            subject.as_bytes(),
         ])
     }
 

@@ -17,6 +17,7 @@ pub mod finding;
 pub mod git;
 pub mod hook;
 pub mod inventory;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod sbom;

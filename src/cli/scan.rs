@@ -234,7 +234,7 @@ fn check_deps(args: &ScanArgs, target: &str, report: &mut Report) -> anyhow::Res
                 .push(format!("no lockfiles found under {target}"));
             return Ok(0);
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
     report
         .scan

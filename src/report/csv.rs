@@ -72,6 +72,7 @@ fn row(f: &Finding) -> [Cow<'_, str>; 16] {
         FindingKind::Secret => "secret",
         FindingKind::Vulnerability => "vulnerability",
         FindingKind::License => "license",
+        FindingKind::Policy => "policy",
     };
     [
         Cow::Borrowed(kind),
