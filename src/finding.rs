@@ -224,7 +224,12 @@ impl Fingerprint {
     /// Fingerprint of a policy finding: check id, path and the element's
     /// stable identity in the file (resource address and field), not its line.
     pub fn policy(check_id: &str, path: &str, subject: &str) -> String {
-        Self::of(&[b"policy", check_id.as_bytes(), path.as_bytes(), subject.as_bytes()])
+        Self::of(&[
+            b"policy",
+            check_id.as_bytes(),
+            path.as_bytes(),
+            subject.as_bytes(),
+        ])
     }
 
     fn of(parts: &[&[u8]]) -> String {

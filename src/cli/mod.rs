@@ -9,6 +9,7 @@ mod db;
 mod deps;
 mod hook;
 pub mod output;
+mod policy;
 mod rules;
 mod sbom;
 mod scan;
@@ -38,6 +39,7 @@ Examples:
   leakgate scan --history --all-refs   audit the full git history
   leakgate deps .                      check lockfiles against OSV advisories
   leakgate sbom . -o sbom.cdx.json     write a CycloneDX SBOM
+  leakgate policy .                    check IaC and workflows for risky permissions
   leakgate hook install --pre-commit   install the git hook
 
 Exit codes: 0 clean, 1 findings (see --exit-code), 2 usage, config or runtime error.";
@@ -59,6 +61,8 @@ enum Command {
     /// Manage the offline OSV vulnerability database.
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Check IaC and CI code for misconfigured permissions (IAM, storage, workflows, Kubernetes).
+    Policy(policy::PolicyArgs),
 }
 
 /// Runs the parsed command.
@@ -70,5 +74,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Deps(a) => deps::run(a),
         Command::Sbom(a) => sbom::run(a),
         Command::Db(c) => db::run(c),
+        Command::Policy(a) => policy::run(a),
     }
 }

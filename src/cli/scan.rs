@@ -46,6 +46,10 @@ pub struct ScanArgs {
     /// scans only. `--config` also supplies the `[[deps.ignore]]` entries.
     #[arg(long, conflicts_with_all = ["staged", "range", "since", "pre_push", "history"])]
     pub deps: bool,
+    /// Also check the IaC and workflow files under PATH for misconfigured
+    /// permissions (`leakgate policy`): one report and one exit code.
+    #[arg(long, conflicts_with_all = ["staged", "range", "since", "pre_push", "history"])]
+    pub policy: bool,
     #[command(flatten, next_help_heading = "Dependencies (with --deps)")]
     pub vuln: super::deps::VulnMatchArgs,
     #[command(flatten)]
@@ -112,6 +116,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         report.scan.stats.merge(&res.stats);
         report.scan.errors.extend(res.errors);
     }
+    if args.policy {
+        add_policy(&args, &scanner, &root, &mut report)?;
+    }
     super::baseline::apply(&args.baseline, &scanner, &mut report)?;
     let mut failing = report.findings.len();
     if args.deps {
@@ -157,6 +164,24 @@ fn check_deps(args: &ScanArgs, target: &str, report: &mut Report) -> anyhow::Res
         config: args.config.clone(),
     };
     super::deps::collect(&packages, &vuln, &inventory.root, report)
+}
+
+/// `--policy`: the policy checks over the same paths, into the same report.
+fn add_policy(
+    args: &ScanArgs,
+    scanner: &Scanner,
+    root: &Path,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let files: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    report.scan.command = format!("{}+policy", report.scan.command);
+    let any = leakgate::vuln::FailOn::Any;
+    super::policy::collect(&files, args.no_ignore, any, scanner, root, report).map(|_| ())
 }
 
 /// Scans files, directories and `-` (stdin, at most once).

@@ -60,7 +60,11 @@ pub fn check_workflow(doc: &Node, text: &str, hits: &mut Vec<Hit>) {
     let triggers: Vec<String> = match doc.get("on") {
         Some(on) => match &on.value {
             Value::Str(s) => vec![s.clone()],
-            Value::Seq(_) => on.strings().into_iter().map(|(s, _)| s.to_string()).collect(),
+            Value::Seq(_) => on
+                .strings()
+                .into_iter()
+                .map(|(s, _)| s.to_string())
+                .collect(),
             Value::Map(m) => m.iter().map(|(k, _)| k.clone()).collect(),
             _ => Vec::new(),
         },
@@ -92,7 +96,10 @@ pub fn check_workflow(doc: &Node, text: &str, hits: &mut Vec<Hit>) {
         .any(|t| t == "pull_request_target" || t == "workflow_run");
     let lines: Vec<&str> = text.lines().collect();
     for (job, j) in jobs {
-        if let Some(p) = j.get("permissions").filter(|p| p.as_str() == Some("write-all")) {
+        if let Some(p) = j
+            .get("permissions")
+            .filter(|p| p.as_str() == Some("write-all"))
+        {
             hits.push(Hit::new(
                 "gha-write-all",
                 p.line,
@@ -109,7 +116,11 @@ pub fn check_workflow(doc: &Node, text: &str, hits: &mut Vec<Hit>) {
             if let Some(u) = uses.filter(|_| !uses_str.is_empty()) {
                 pinning(&at, uses_str, u, hits);
             }
-            let action = uses_str.split('@').next().unwrap_or("").to_ascii_lowercase();
+            let action = uses_str
+                .split('@')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
             if privileged && action == "actions/checkout" {
                 if let Some(r) = step.path(&["with", "ref"]) {
                     let s = r.as_str().unwrap_or("");
@@ -208,7 +219,9 @@ fn injection(id: &'static str, at: &str, script: &Node, lines: &[&str], hits: &m
             .skip(start - 1)
             .take(2000)
             .find(|(_, l)| l.contains(expr))
-            .map_or(script.line, |(i, _)| u32::try_from(i + 1).unwrap_or(script.line));
+            .map_or(script.line, |(i, _)| {
+                u32::try_from(i + 1).unwrap_or(script.line)
+            });
         hits.push(Hit::new(
             id,
             line,

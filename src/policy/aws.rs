@@ -38,8 +38,11 @@ pub fn check_cfn_resource(name: &str, ty: &str, props: &Node, hits: &mut Vec<Hit
         }
     };
     match ty {
-        "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" | "AWS::IAM::RolePolicy"
-        | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => {
+        "AWS::IAM::Policy"
+        | "AWS::IAM::ManagedPolicy"
+        | "AWS::IAM::RolePolicy"
+        | "AWS::IAM::UserPolicy"
+        | "AWS::IAM::GroupPolicy" => {
             check_doc(props.get("PolicyDocument"), Context::Identity, &owner, hits);
         }
         "AWS::IAM::Role" => {
@@ -81,12 +84,9 @@ pub fn check_cfn_resource(name: &str, ty: &str, props: &Node, hits: &mut Vec<Hit
             &owner,
             hits,
         ),
-        "AWS::SecretsManager::ResourcePolicy" => check_doc(
-            props.get("ResourcePolicy"),
-            Context::Resource,
-            &owner,
-            hits,
-        ),
+        "AWS::SecretsManager::ResourcePolicy" => {
+            check_doc(props.get("ResourcePolicy"), Context::Resource, &owner, hits)
+        }
         _ => {}
     }
 }
@@ -101,7 +101,9 @@ pub fn check_tf_block(block: &TfBlock, hits: &mut Vec<Hit>) {
         }
         (
             "resource",
-            "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_user_policy"
+            "aws_iam_policy"
+            | "aws_iam_role_policy"
+            | "aws_iam_user_policy"
             | "aws_iam_group_policy",
         ) => check_doc(body.get("policy"), Context::Identity, &owner, hits),
         ("resource", "aws_iam_role") => {

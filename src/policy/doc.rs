@@ -354,9 +354,17 @@ pub fn parse_yaml(text: &str) -> Result<Vec<Node>, ParseError> {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match stack.pop() {
-                    Some(Open::Seq(l, a, items, opaque)) => {
-                        (Node::new(l, if opaque { Value::Expr } else { Value::Seq(items) }), a)
-                    }
+                    Some(Open::Seq(l, a, items, opaque)) => (
+                        Node::new(
+                            l,
+                            if opaque {
+                                Value::Expr
+                            } else {
+                                Value::Seq(items)
+                            },
+                        ),
+                        a,
+                    ),
                     Some(Open::Map(l, a, entries, _, opaque)) => {
                         let value = if opaque {
                             Value::Expr
@@ -450,8 +458,11 @@ mod tests {
 
     #[test]
     fn json_nodes_carry_lines() {
-        let doc = parse_json("{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": true\n}", 1)
-            .unwrap();
+        let doc = parse_json(
+            "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": true\n}",
+            1,
+        )
+        .unwrap();
         assert_eq!(doc.line, 1);
         let a = doc.get("a").unwrap();
         assert_eq!(a.line, 2);

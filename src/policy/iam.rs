@@ -102,9 +102,7 @@ pub fn document_statements(body: &Node) -> Vec<Statement<'_>> {
             Statement {
                 line: s.line,
                 // `effect` defaults to Allow in this grammar.
-                allow: s
-                    .get("effect")
-                    .is_none_or(|e| e.as_str() == Some("Allow")),
+                allow: s.get("effect").is_none_or(|e| e.as_str() == Some("Allow")),
                 actions: s.get("actions").map(Node::strings).unwrap_or_default(),
                 not_action: s.get("not_actions"),
                 resources: strs(s.get("resources")),
@@ -197,7 +195,11 @@ const ESCALATIONS: &[(&str, &[&str])] = &[
     ),
     (
         "iam-put-policy-escalation",
-        &["iam:PutRolePolicy", "iam:PutUserPolicy", "iam:PutGroupPolicy"],
+        &[
+            "iam:PutRolePolicy",
+            "iam:PutUserPolicy",
+            "iam:PutGroupPolicy",
+        ],
     ),
     ("iam-assume-role-wildcard", &["sts:AssumeRole"]),
     (
@@ -223,7 +225,12 @@ const ESCALATIONS: &[(&str, &[&str])] = &[
 
 /// Runs the IAM checks on the statements of one document owned by `owner`
 /// (a resource address or document path).
-pub fn check_statements(statements: &[Statement], context: Context, owner: &str, hits: &mut Vec<Hit>) {
+pub fn check_statements(
+    statements: &[Statement],
+    context: Context,
+    owner: &str,
+    hits: &mut Vec<Hit>,
+) {
     for st in statements {
         if !st.allow {
             continue;
@@ -258,7 +265,10 @@ pub fn check_statements(statements: &[Statement], context: Context, owner: &str,
                         id,
                         p.line,
                         subject("Principal"),
-                        format!("{owner}: {what} {} allows Principal \"*\" without a Condition", st.label),
+                        format!(
+                            "{owner}: {what} {} allows Principal \"*\" without a Condition",
+                            st.label
+                        ),
                     ));
                 }
             }
@@ -274,7 +284,10 @@ fn identity(st: &Statement, subject: &dyn Fn(&str) -> String, hits: &mut Vec<Hit
             "iam-not-action",
             n.line,
             subject("NotAction"),
-            format!("{} allows every action except those listed (NotAction)", st.label),
+            format!(
+                "{} allows every action except those listed (NotAction)",
+                st.label
+            ),
         ));
     }
     if let Some(n) = st.not_resource {
@@ -282,7 +295,10 @@ fn identity(st: &Statement, subject: &dyn Fn(&str) -> String, hits: &mut Vec<Hit
             "iam-not-resource",
             n.line,
             subject("NotResource"),
-            format!("{} allows its actions on every resource except those listed (NotResource)", st.label),
+            format!(
+                "{} allows its actions on every resource except those listed (NotResource)",
+                st.label
+            ),
         ));
     }
     if !on_all {
@@ -319,13 +335,17 @@ fn identity(st: &Statement, subject: &dyn Fn(&str) -> String, hits: &mut Vec<Hit
                 id,
                 n.line,
                 subject(id),
-                format!("{} allows {a} on Resource \"*\" without a Condition", st.label),
+                format!(
+                    "{} allows {a} on Resource \"*\" without a Condition",
+                    st.label
+                ),
             ));
         }
     }
 }
 
-const POLICY_REF: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html";
+const POLICY_REF: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html";
 const BEST_REF: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html";
 
 /// The IAM checks.

@@ -43,7 +43,11 @@ pub fn check_manifest(doc: &Node, hits: &mut Vec<Hit>) {
             let spec = match kind {
                 "Pod" => doc.get("spec"),
                 "CronJob" => doc.path(&["spec", "jobTemplate", "spec", "template", "spec"]),
-                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job"
+                "Deployment"
+                | "StatefulSet"
+                | "DaemonSet"
+                | "ReplicaSet"
+                | "Job"
                 | "ReplicationController" => doc.path(&["spec", "template", "spec"]),
                 "PodTemplate" => doc.path(&["template", "spec"]),
                 _ => None,
@@ -56,7 +60,9 @@ pub fn check_manifest(doc: &Node, hits: &mut Vec<Hit>) {
 }
 
 fn rbac_rules(doc: &Node, owner: &str, hits: &mut Vec<Hit>) {
-    let Some(rules) = doc.get("rules") else { return };
+    let Some(rules) = doc.get("rules") else {
+        return;
+    };
     for (i, rule) in rules.items().into_iter().enumerate() {
         for (field, id) in [
             ("verbs", "k8s-rbac-wildcard-verbs"),
@@ -109,7 +115,11 @@ fn binding(doc: &Node, owner: &str, hits: &mut Vec<Hit>) {
 
 fn pod_spec(spec: &Node, owner: &str, hits: &mut Vec<Hit>) {
     for (field, id, what) in [
-        ("hostNetwork", "k8s-host-network", "the node's network namespace"),
+        (
+            "hostNetwork",
+            "k8s-host-network",
+            "the node's network namespace",
+        ),
         ("hostPID", "k8s-host-pid", "the node's process namespace"),
         ("hostIPC", "k8s-host-ipc", "the node's IPC namespace"),
     ] {
@@ -128,7 +138,11 @@ fn pod_spec(spec: &Node, owner: &str, hits: &mut Vec<Hit>) {
                 continue;
             };
             let Some(path) = p.as_str() else { continue };
-            let trimmed = if path.len() > 1 { path.trim_end_matches('/') } else { path };
+            let trimmed = if path.len() > 1 {
+                path.trim_end_matches('/')
+            } else {
+                path
+            };
             let id = if trimmed == "/" {
                 "k8s-hostpath-root"
             } else if RUNTIME_SOCKETS.contains(&trimmed) {
@@ -202,7 +216,9 @@ fn pod_spec(spec: &Node, owner: &str, hits: &mut Vec<Hit>) {
                     format!("container {cname} of {owner} runs as UID 0"),
                 ));
             }
-            let non_root = get("runAsNonRoot").or(pod_non_root).is_some_and(|n| n.is_true());
+            let non_root = get("runAsNonRoot")
+                .or(pod_non_root)
+                .is_some_and(|n| n.is_true());
             let uid_set = user
                 .and_then(Node::as_str)
                 .and_then(|u| u.parse::<u64>().ok())

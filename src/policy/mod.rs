@@ -245,7 +245,9 @@ pub fn check_examples() -> Vec<ExampleFailure> {
             failures.push(fail("duplicate check id".into()));
         }
         if c.examples.is_empty() || c.negatives.is_empty() {
-            failures.push(fail("needs at least one example and one negative example".into()));
+            failures.push(fail(
+                "needs at least one example and one negative example".into(),
+            ));
         }
         for (i, ex) in c.examples.iter().enumerate() {
             match check_text(ex.path, ex.text) {
@@ -262,7 +264,10 @@ pub fn check_examples() -> Vec<ExampleFailure> {
                         )));
                     }
                 }
-                other => failures.push(fail(format!("example {i} ({}) was not checked: {other:?}", ex.path))),
+                other => failures.push(fail(format!(
+                    "example {i} ({}) was not checked: {other:?}",
+                    ex.path
+                ))),
             }
         }
         for (i, ex) in c.negatives.iter().enumerate() {

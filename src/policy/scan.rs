@@ -99,11 +99,12 @@ pub fn scan_paths(
             match check_text(display, text) {
                 Outcome::NotApplicable => FileResult::NotApplicable,
                 Outcome::Template => FileResult::Template(display.to_string()),
-                Outcome::Invalid(format, e) => problem(format!(
-                    "cannot parse as {}: {e}",
-                    format.as_str()
-                )),
-                Outcome::Checked(_, hits) => FileResult::Findings(file_findings(display, text, &hits)),
+                Outcome::Invalid(format, e) => {
+                    problem(format!("cannot parse as {}: {e}", format.as_str()))
+                }
+                Outcome::Checked(_, hits) => {
+                    FileResult::Findings(file_findings(display, text, &hits))
+                }
             }
         })
         .collect();

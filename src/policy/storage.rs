@@ -110,7 +110,10 @@ pub fn check_tf_block(block: &TfBlock, hits: &mut Vec<Hit>) {
             }
         }
         "azurerm_storage_account" => {
-            for flag in ["allow_nested_items_to_be_public", "allow_blob_public_access"] {
+            for flag in [
+                "allow_nested_items_to_be_public",
+                "allow_blob_public_access",
+            ] {
                 if let Some(n) = attr(flag).filter(|n| n.is_true()) {
                     hits.push(Hit::new(
                         "azure-storage-public-nested-items",
@@ -174,8 +177,10 @@ pub fn check_cfn_resource(name: &str, ty: &str, props: &Node, hits: &mut Vec<Hit
     }
 }
 
-const S3_ACL_REF: &str = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl";
-const S3_PAB_REF: &str = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html";
+const S3_ACL_REF: &str =
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl";
+const S3_PAB_REF: &str =
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html";
 
 /// The storage checks.
 pub const CHECKS: &[Check] = &[

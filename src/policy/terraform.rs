@@ -57,7 +57,10 @@ pub fn parse(text: &str) -> Result<Vec<TfBlock>, ParseError> {
             format!("invalid HCL: {}", e.message()),
         )
     })?;
-    let conv = Converter { text, index: &index };
+    let conv = Converter {
+        text,
+        index: &index,
+    };
     let mut out = Vec::new();
     for s in body.iter() {
         let Structure::Block(b) = s else { continue };
@@ -136,7 +139,13 @@ impl Converter<'_> {
                     let node = Node::new(self.line_of(b.span()), node.value);
                     let key = b.ident.as_str();
                     match entries.iter_mut().find(|(k, _)| k == key) {
-                        Some((_, Node { value: Value::Seq(items), .. })) => items.push(node),
+                        Some((
+                            _,
+                            Node {
+                                value: Value::Seq(items),
+                                ..
+                            },
+                        )) => items.push(node),
                         _ => entries.push((
                             key.to_string(),
                             Node::new(node.line, Value::Seq(vec![node])),
@@ -190,7 +199,9 @@ impl Converter<'_> {
                 }
             }
             Expression::HeredocTemplate(h) => {
-                return self.heredoc(h.span(), line).unwrap_or(Node::new(line, Value::Expr))
+                return self
+                    .heredoc(h.span(), line)
+                    .unwrap_or(Node::new(line, Value::Expr))
             }
             Expression::Parenthesis(p) => return self.expr(p.inner(), depth + 1),
             _ => Value::Expr,
@@ -255,15 +266,30 @@ data "aws_iam_policy_document" "c" {
         assert_eq!(blocks.len(), 3);
         assert_eq!(blocks[0].address(), "aws_iam_policy.a");
         assert_eq!(blocks[0].line, 2);
-        let st = &blocks[0].body.get("policy").unwrap().get("Statement").unwrap().items()[0];
+        let st = &blocks[0]
+            .body
+            .get("policy")
+            .unwrap()
+            .get("Statement")
+            .unwrap()
+            .items()[0];
         assert_eq!(st.get("Action").unwrap().line, 7);
         assert_eq!(st.get("Action").unwrap().as_str(), Some("*"));
-        let st = &blocks[1].body.get("policy").unwrap().get("Statement").unwrap().items()[0];
+        let st = &blocks[1]
+            .body
+            .get("policy")
+            .unwrap()
+            .get("Statement")
+            .unwrap()
+            .items()[0];
         assert_eq!(st.get("Action").unwrap().line, 17);
         assert_eq!(blocks[2].address(), "data.aws_iam_policy_document.c");
         let sts = blocks[2].body.get("statement").unwrap().items();
         assert_eq!(sts.len(), 2);
-        assert_eq!(sts[0].get("resources").unwrap().items()[0].value, Value::Expr);
+        assert_eq!(
+            sts[0].get("resources").unwrap().items()[0].value,
+            Value::Expr
+        );
         assert_eq!(sts[1].line, 28);
     }
 

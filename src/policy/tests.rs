@@ -13,12 +13,21 @@ fn every_check_passes_its_examples() {
 fn catalogue_has_forty_checks_in_four_families() {
     let all: Vec<&Check> = catalogue().collect();
     assert!(all.len() >= 40, "{} checks", all.len());
-    for family in [Family::Iam, Family::Storage, Family::Actions, Family::Kubernetes] {
+    for family in [
+        Family::Iam,
+        Family::Storage,
+        Family::Actions,
+        Family::Kubernetes,
+    ] {
         assert!(all.iter().any(|c| c.family == family), "{family:?}");
     }
     for c in &all {
         assert!(!c.references.is_empty(), "{} has no reference", c.id);
-        assert!(!c.rationale.is_empty() && !c.remediation.is_empty(), "{}", c.id);
+        assert!(
+            !c.rationale.is_empty() && !c.remediation.is_empty(),
+            "{}",
+            c.id
+        );
     }
 }
 
@@ -39,13 +48,17 @@ fn seed_example_bad_and_good_policy() {
 
 #[test]
 fn service_wildcard_does_not_also_report_each_escalation() {
-    let p = "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iam:*\", \"Resource\": \"*\"}]}";
+    let p =
+        "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iam:*\", \"Resource\": \"*\"}]}";
     assert_eq!(hits("p.json", p), vec![("iam-service-wildcard", 1)]);
 }
 
 #[test]
 fn unparseable_files_name_the_line() {
-    match check_text("main.tf", "resource \"aws_iam_policy\" \"p\" {\n  policy = \n") {
+    match check_text(
+        "main.tf",
+        "resource \"aws_iam_policy\" \"p\" {\n  policy = \n",
+    ) {
         Outcome::Invalid(Format::Terraform, e) => assert!(e.line >= 2, "{e}"),
         other => panic!("{other:?}"),
     }
@@ -57,7 +70,10 @@ fn unparseable_files_name_the_line() {
         Outcome::Invalid(Format::Workflow, _) => {}
         other => panic!("{other:?}"),
     }
-    match check_text("template.json", "{\"AWSTemplateFormatVersion\": \"2010-09-09\",\n\"Resources\": }") {
+    match check_text(
+        "template.json",
+        "{\"AWSTemplateFormatVersion\": \"2010-09-09\",\n\"Resources\": }",
+    ) {
         Outcome::Invalid(Format::CloudFormation, e) => assert_eq!(e.line, 2),
         other => panic!("{other:?}"),
     }
@@ -67,8 +83,14 @@ fn unparseable_files_name_the_line() {
 fn helm_templates_and_unrelated_files() {
     let helm = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n  {{- include \"labels\" . | nindent 4 }}\n";
     assert_eq!(check_text("templates/pod.yaml", helm), Outcome::Template);
-    assert_eq!(check_text("package.json", "{\"name\": \"x\"}"), Outcome::NotApplicable);
-    assert_eq!(check_text("values.yaml", "replicas: 1\n"), Outcome::NotApplicable);
+    assert_eq!(
+        check_text("package.json", "{\"name\": \"x\"}"),
+        Outcome::NotApplicable
+    );
+    assert_eq!(
+        check_text("values.yaml", "replicas: 1\n"),
+        Outcome::NotApplicable
+    );
 }
 
 #[test]
@@ -115,11 +137,26 @@ fn hostile_yaml_is_an_error_not_a_hang() {
     let mut bomb = String::from("apiVersion: v1\nkind: Pod\na: &a [x,x,x,x,x,x,x,x,x,x]\n");
     for i in 0..9u8 {
         let (p, n) = ((b'a' + i) as char, (b'a' + i + 1) as char);
-        bomb.push_str(&format!("{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"));
+        bomb.push_str(&format!(
+            "{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        ));
     }
-    assert!(matches!(check_text("bomb.yaml", &bomb), Outcome::Invalid(Format::Kubernetes, _)));
-    let deep = format!("apiVersion: v1\nkind: Pod\nspec: {}{}\n", "[".repeat(5000), "]".repeat(5000));
-    assert!(matches!(check_text("deep.yaml", &deep), Outcome::Invalid(Format::Kubernetes, _)));
+    assert!(matches!(
+        check_text("bomb.yaml", &bomb),
+        Outcome::Invalid(Format::Kubernetes, _)
+    ));
+    let deep = format!(
+        "apiVersion: v1\nkind: Pod\nspec: {}{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    assert!(matches!(
+        check_text("deep.yaml", &deep),
+        Outcome::Invalid(Format::Kubernetes, _)
+    ));
     let deep_tf = format!("x = {}{}\n", "[".repeat(5000), "]".repeat(5000));
-    assert!(matches!(check_text("deep.tf", &deep_tf), Outcome::Invalid(Format::Terraform, _)));
+    assert!(matches!(
+        check_text("deep.tf", &deep_tf),
+        Outcome::Invalid(Format::Terraform, _)
+    ));
 }
