@@ -10,6 +10,7 @@ mod deps;
 pub mod gitleaks;
 mod hook;
 pub mod output;
+mod policy;
 mod rules;
 mod sbom;
 mod scan;
@@ -39,6 +40,7 @@ Examples:
   leakgate scan --history --all-refs   audit the full git history
   leakgate deps .                      check lockfiles against OSV advisories
   leakgate sbom . -o sbom.cdx.json     write a CycloneDX SBOM
+  leakgate policy .                    check IaC and workflows for risky permissions
   leakgate hook install --pre-commit   install the git hook
 
 Exit codes: 0 clean, 1 findings (see --exit-code), 2 usage, config or runtime error.";
@@ -63,6 +65,8 @@ enum Command {
     /// Import a gitleaks or detect-secrets baseline.
     #[command(subcommand)]
     Baseline(baseline::BaselineCommand),
+    /// Check IaC and CI code for misconfigured permissions (IAM, storage, workflows, Kubernetes).
+    Policy(policy::PolicyArgs),
 }
 
 /// Runs the parsed command.
@@ -75,5 +79,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Sbom(a) => sbom::run(a),
         Command::Db(c) => db::run(c),
         Command::Baseline(c) => baseline::run(c),
+        Command::Policy(a) => policy::run(a),
     }
 }

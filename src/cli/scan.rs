@@ -62,6 +62,10 @@ pub struct ScanArgs {
     /// gitleaks compatibility: report only these rules (repeatable).
     #[arg(long, value_name = "ID", hide = true)]
     pub enable_rule: Vec<String>,
+    /// Also check the IaC and workflow files under PATH for misconfigured
+    /// permissions (`leakgate policy`): one report and one exit code.
+    #[arg(long, conflicts_with_all = ["staged", "range", "since", "pre_push", "history"])]
+    pub policy: bool,
     #[command(flatten, next_help_heading = "Dependencies (with --deps)")]
     pub vuln: super::deps::VulnMatchArgs,
     #[command(flatten)]
@@ -160,6 +164,12 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             .findings
             .retain(|f| args.enable_rule.contains(&f.rule_id));
     }
+    if args.policy {
+        // The ignore file comes from the repository root, as for secrets.
+        let base = config_root(&args.paths);
+        let root = work_tree_root(&base).unwrap_or(base);
+        add_policy(&args, &scanner, &root, &mut report)?;
+    }
     super::baseline::apply(&args.baseline, &scanner, &mut report)?;
     report.findings.retain(|f| {
         f.secret
@@ -251,6 +261,24 @@ fn check_deps(args: &ScanArgs, target: &str, report: &mut Report) -> anyhow::Res
 /// `--min-confidence` values.
 fn parse_confidence(s: &str) -> Result<Confidence, String> {
     Confidence::parse(s).ok_or_else(|| format!("`{s}` is not high, medium or low"))
+}
+
+/// `--policy`: the policy checks over the same paths, into the same report.
+fn add_policy(
+    args: &ScanArgs,
+    scanner: &Scanner,
+    root: &Path,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let files: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    report.scan.command = format!("{}+policy", report.scan.command);
+    let any = leakgate::vuln::FailOn::Any;
+    super::policy::collect(&files, args.no_ignore, any, scanner, root, report).map(|_| ())
 }
 
 /// Scans files, directories and `-` (stdin, at most once).

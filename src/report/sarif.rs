@@ -148,6 +148,14 @@ fn rule(findings: &[&Finding]) -> Value {
             vec!["license", "dependency"],
             None,
         ),
+        (FindingKind::Policy, _) => match crate::policy::find_check(&first.rule_id) {
+            Some(c) => (
+                format!("{} {}", c.rationale, c.remediation),
+                vec!["security", "policy", c.family.as_str()],
+                c.references.first().map(|r| r.to_string()),
+            ),
+            None => (first.title.clone(), vec!["security", "policy"], None),
+        },
         _ => (
             format!(
                 "{}: a credential committed to source or history, readable by anyone with access to the repository.",
@@ -165,6 +173,9 @@ fn rule(findings: &[&Finding]) -> Value {
     let help = help_text(first);
     // GitHub shows `help.markdown` under the alert; link the advisory there.
     let markdown = match &help_uri {
+        Some(uri) if first.kind == FindingKind::Policy => {
+            format!("{help}\n\nReference: [{}]({uri})", first.rule_id)
+        }
         Some(uri) => format!("{help}\n\nAdvisory: [{}]({uri})", first.rule_id),
         None => help.clone(),
     };

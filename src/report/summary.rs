@@ -78,6 +78,13 @@ pub(super) fn severity_counts(findings: &[Finding]) -> Vec<(Severity, usize)> {
 /// `sbom-check`, or combinations such as `secrets+deps`).
 fn looked_for(report: &Report) -> &'static str {
     let command = report.scan.command.as_str();
+    if command.contains("policy") {
+        return if command == "policy" {
+            "policy findings"
+        } else {
+            "findings"
+        };
+    }
     let secrets = command.contains("secret");
     let vulns = command.contains("deps") || command.contains("sbom");
     match (secrets, vulns) {

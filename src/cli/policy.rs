@@ -1,0 +1,228 @@
+//! `leakgate policy`: check infrastructure and CI code for misconfigured
+//! permissions; `leakgate policy rules list|check` for the check catalogue.
+//! Also the back half of `leakgate scan --policy` ([`collect`]).
+
+use super::output::{emit, OutputArgs};
+use super::Outcome;
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use leakgate::allow::ignore_file::{IgnoreFile, IgnoreKey};
+use leakgate::policy::{self, catalogue, check_examples, scan::scan_paths};
+use leakgate::report::Report;
+use leakgate::scanner::{ScanOptions, Scanner};
+use leakgate::source::fs::normalize;
+use leakgate::vuln::FailOn;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Arguments of `leakgate policy`.
+#[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    after_help = "\
+Examples:
+  leakgate policy                      check the current directory
+  leakgate policy infra .github        check some directories
+  leakgate policy --fail-on high -f sarif --report policy.sarif
+  leakgate policy rules list           the check catalogue
+  leakgate policy rules check          run every check's examples"
+)]
+pub struct PolicyArgs {
+    /// Catalogue subcommands.
+    #[command(subcommand)]
+    pub command: Option<PolicyCommand>,
+    /// Files or directories to check.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Config file whose allowlists apply (default: `.leakgate.toml` at the root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Check files that .gitignore / .ignore exclude too.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Lowest severity that fails the run (exit 1).
+    #[arg(long, value_enum, default_value = "any", value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// Exit 2 when some file could not be read or parsed.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub baseline: super::baseline::BaselineArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `leakgate policy rules ...`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// List or check the policy checks.
+    #[command(subcommand)]
+    Rules(PolicyRules),
+}
+
+/// `leakgate policy rules list|check`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyRules {
+    /// One line per check: id, severity, family, title.
+    List,
+    /// Run every check on its examples; exit 1 naming any failure.
+    Check,
+}
+
+/// Runs `leakgate policy`.
+pub fn run(args: PolicyArgs) -> anyhow::Result<Outcome> {
+    match args.command {
+        Some(PolicyCommand::Rules(PolicyRules::List)) => return list(),
+        Some(PolicyCommand::Rules(PolicyRules::Check)) => return check(),
+        None => {}
+    }
+    let started = Instant::now();
+    let root = match args.paths.as_slice() {
+        [one] if one.is_dir() => one.clone(),
+        _ => PathBuf::from("."),
+    };
+    let scanner = Scanner::from_config(
+        &root,
+        args.config.as_deref(),
+        ScanOptions {
+            redact: true,
+            max_file_size: policy::MAX_FILE_SIZE,
+            no_ignore: args.no_ignore,
+        },
+    )
+    .context("cannot load the configuration")?;
+    let target = args
+        .paths
+        .iter()
+        .map(|p| normalize(p))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut report = Report::new("policy", &target);
+    let failing = collect(
+        &args.paths,
+        args.no_ignore,
+        args.fail_on,
+        &scanner,
+        &root,
+        &mut report,
+    )?;
+    super::baseline::apply(&args.baseline, &scanner, &mut report)?;
+    // The baseline may have removed findings: count again.
+    let failing = failing.min(
+        report
+            .findings
+            .iter()
+            .filter(|f| args.fail_on.fails(f.severity, false))
+            .count(),
+    );
+    report.scan.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    report.sort();
+    let outcome = emit(&report, &args.output, failing)?;
+    if args.strict && !report.scan.errors.is_empty() {
+        anyhow::bail!(
+            "{} file(s) could not be read or parsed (--strict)",
+            report.scan.errors.len()
+        );
+    }
+    Ok(outcome)
+}
+
+/// Checks `paths` and adds the policy findings, stats, errors and warnings
+/// to `report`; returns how many findings fail the run at `fail_on`. Config
+/// allowlists (path criteria) and the ignore file of `root` apply. Used by
+/// `policy` and `scan --policy`.
+pub fn collect(
+    paths: &[PathBuf],
+    no_ignore: bool,
+    fail_on: FailOn,
+    scanner: &Scanner,
+    root: &Path,
+    report: &mut Report,
+) -> anyhow::Result<usize> {
+    let ignore = IgnoreFile::load(root).context("cannot load the ignore file")?;
+    let res = scan_paths(paths, no_ignore, &|p| scanner.is_path_allowlisted(p));
+    let before = res.findings.len();
+    let findings: Vec<_> = res
+        .findings
+        .into_iter()
+        .filter(|f| {
+            !ignore.suppresses(&IgnoreKey {
+                fingerprint: &f.fingerprint,
+                rule: &f.rule_id,
+                path: &f.location.path,
+                line: f.location.line,
+                commit: None,
+            })
+        })
+        .collect();
+    if findings.len() < before {
+        report
+            .scan
+            .stats
+            .add("policy_ignored", (before - findings.len()) as u64);
+    }
+    if !res.templates.is_empty() {
+        let shown: Vec<&str> = res.templates.iter().take(5).map(String::as_str).collect();
+        let more = res.templates.len().saturating_sub(shown.len());
+        report.scan.warnings.push(format!(
+            "{} unrendered template(s) not checked (render them, e.g. `helm template`, and check the output): {}{}",
+            res.templates.len(),
+            shown.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        ));
+    }
+    for p in &res.errors {
+        eprintln!(
+            "leakgate: warning: {}: {}",
+            leakgate::escape::text(&p.path),
+            leakgate::escape::text(&p.message)
+        );
+    }
+    let failing = findings
+        .iter()
+        .filter(|f| fail_on.fails(f.severity, false))
+        .count();
+    report.findings.extend(findings);
+    report.scan.stats.merge(&res.stats);
+    report.scan.errors.extend(res.errors);
+    Ok(failing)
+}
+
+fn list() -> anyhow::Result<Outcome> {
+    let mut out = std::io::stdout().lock();
+    let mut text = String::new();
+    for c in catalogue() {
+        text.push_str(&format!(
+            "{:<40} {:<9} {:<11} {}\n",
+            c.id,
+            c.severity.as_str(),
+            c.family.as_str(),
+            c.title
+        ));
+    }
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e).context("cannot write to stdout"),
+    }
+    Ok(Outcome::Clean)
+}
+
+fn check() -> anyhow::Result<Outcome> {
+    let failures = check_examples();
+    let checks = catalogue().count();
+    let examples: usize = catalogue()
+        .map(|c| c.examples.len() + c.negatives.len())
+        .sum();
+    for f in &failures {
+        eprintln!("FAIL {}: {}", f.check, f.message);
+    }
+    if failures.is_empty() {
+        println!("{checks} policy checks, {examples} examples: all pass");
+        Ok(Outcome::Clean)
+    } else {
+        eprintln!("{} failure(s) in {checks} policy checks", failures.len());
+        Ok(Outcome::Findings(1))
+    }
+}
