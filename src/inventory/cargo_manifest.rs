@@ -10,10 +10,7 @@
 
 use super::guard::read_side_file;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
-
-/// Most member manifests read.
-const MAX_MEMBERS: usize = 4096;
+use std::path::Path;
 
 /// How one member declares its dependencies, by real crate name.
 #[derive(Debug, Default)]
@@ -52,7 +49,7 @@ impl Workspace {
             .and_then(toml::Value::as_array)
             .map(|a| a.iter().filter_map(toml::Value::as_str).collect())
             .unwrap_or_default();
-        for member_dir in member_dirs(dir, &patterns) {
+        for member_dir in super::manifest::member_dirs(dir, patterns.iter().copied()) {
             let Some(text) = read_side_file(&member_dir.join("Cargo.toml")) else {
                 continue;
             };
@@ -117,37 +114,4 @@ impl Workspace {
         }
         self.members.insert(name.to_string(), member);
     }
-}
-
-/// Member folders of `dir` from `members` patterns: paths whose last
-/// segment may be `*` (every folder directly below). Patterns leaving `dir`
-/// are ignored.
-fn member_dirs(dir: &Path, patterns: &[&str]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for pattern in patterns {
-        let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
-        if pattern.is_empty() || pattern.starts_with('/') || pattern.split('/').any(|s| s == "..") {
-            continue;
-        }
-        match pattern.strip_suffix("/*") {
-            Some(parent) if !parent.contains('*') => {
-                if let Ok(entries) = std::fs::read_dir(dir.join(parent)) {
-                    let mut found: Vec<PathBuf> = entries
-                        .filter_map(Result::ok)
-                        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                        .map(|e| e.path())
-                        .collect();
-                    found.sort();
-                    out.extend(found);
-                }
-            }
-            _ if !pattern.contains('*') => out.push(dir.join(pattern)),
-            _ => {}
-        }
-        if out.len() >= MAX_MEMBERS {
-            out.truncate(MAX_MEMBERS);
-            break;
-        }
-    }
-    out
 }

@@ -176,8 +176,19 @@ pub(crate) fn workspace_dirs(dir: &Path, manifest: &serde_json::Value) -> Vec<Pa
             .unwrap_or_default(),
         _ => Vec::new(),
     };
+    member_dirs(dir, patterns.iter().filter_map(|p| p.as_str()))
+}
+
+/// Workspace member folders of `dir` from path patterns (npm/yarn
+/// `workspaces`, Cargo `members`): a relative path whose last segment may be
+/// `*` or `**` (every folder directly below). Patterns leaving `dir` (`..`,
+/// absolute) and exclusions (`!…`) are ignored; at most [`MAX_WORKSPACES`].
+pub(crate) fn member_dirs<'a>(
+    dir: &Path,
+    patterns: impl IntoIterator<Item = &'a str>,
+) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for pattern in patterns.iter().filter_map(|p| p.as_str()) {
+    for pattern in patterns {
         let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
         if pattern.is_empty()
             || pattern.starts_with('/')
