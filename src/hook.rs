@@ -87,6 +87,20 @@ pub enum HookError {
     /// No home directory to put global hooks in.
     #[error("cannot find the home directory (HOME is not set) for a global install")]
     NoHome,
+    /// `git` could not be run for a global install or uninstall.
+    #[error("`{command}`: git is not installed or not on PATH (needed to read and write the global git config)")]
+    NoGit {
+        /// The command that was tried.
+        command: String,
+    },
+    /// `git config` failed.
+    #[error("`{command}`: {message}")]
+    GitCommand {
+        /// The command.
+        command: String,
+        /// git's error output.
+        message: String,
+    },
     /// Reading or writing git configuration failed.
     #[error("git config: {context}: {source}")]
     Config {
@@ -135,35 +149,61 @@ pub struct HooksDir {
 /// The hooks directory of the repository containing `start`: its
 /// `core.hooksPath` (relative to the work tree, as git reads it) or
 /// `<common git dir>/hooks`. A `core.hooksPath` that comes from the global
-/// or system config serves every repository, and is reported as such.
+/// or system config serves every repository, and is reported as such. The
+/// value is read by git itself (`git config --show-scope`), so every config
+/// file git reads counts (`GIT_CONFIG_GLOBAL`, XDG, includes); without a
+/// `git` on `PATH`, libgit2 reads it.
 pub fn repository_hooks_dir(start: &Path) -> Result<HooksDir, HookError> {
     let repo = git2::Repository::discover(start)
         .map_err(|_| HookError::NotARepository(start.to_path_buf()))?;
-    let config = repo
-        .config()
-        .map_err(config_err("reading the repository config"))?;
-    if let Ok(entry) = config.get_entry("core.hooksPath") {
-        if let Some(value) = entry.value().filter(|v| !v.is_empty()) {
-            let value = expand_home(value)?;
-            let base = repo.workdir().unwrap_or_else(|| repo.path());
-            let scope = match entry.level() {
-                git2::ConfigLevel::Local | git2::ConfigLevel::Worktree | git2::ConfigLevel::App => {
-                    Scope::Repository
-                }
+    let base = repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf();
+    let configured = match git_config(
+        Some(&base),
+        &["--show-scope", "--type=path", "--get", "core.hooksPath"],
+    ) {
+        Ok(found) => found.and_then(|line| {
+            let (scope, value) = line.split_once('\t')?;
+            let scope = match scope {
+                "local" | "worktree" | "command" => Scope::Repository,
                 _ => Scope::Global,
             };
-            return Ok(HooksDir {
-                path: base.join(value),
-                scope,
-                configured: false,
-            });
-        }
+            Some((PathBuf::from(value), scope))
+        }),
+        Err(HookError::NoGit { .. }) => libgit2_hooks_path(&repo)?,
+        Err(e) => return Err(e),
+    };
+    if let Some((value, scope)) = configured.filter(|(v, _)| !v.as_os_str().is_empty()) {
+        return Ok(HooksDir {
+            path: base.join(value),
+            scope,
+            configured: false,
+        });
     }
     Ok(HooksDir {
         path: repo.commondir().join("hooks"),
         scope: Scope::Repository,
         configured: false,
     })
+}
+
+/// `core.hooksPath` as libgit2 reads it, with its scope.
+fn libgit2_hooks_path(repo: &git2::Repository) -> Result<Option<(PathBuf, Scope)>, HookError> {
+    let config = repo
+        .config()
+        .map_err(config_err("reading the repository config"))?;
+    let Ok(entry) = config.get_entry("core.hooksPath") else {
+        return Ok(None);
+    };
+    let Some(value) = entry.value().filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let scope = match entry.level() {
+        git2::ConfigLevel::Local | git2::ConfigLevel::Worktree | git2::ConfigLevel::App => {
+            Scope::Repository
+        }
+        _ => Scope::Global,
+    };
+    Ok(Some((expand_home(value)?, scope)))
 }
 
 fn home() -> Result<PathBuf, HookError> {
@@ -181,28 +221,72 @@ fn expand_home(value: &str) -> Result<PathBuf, HookError> {
     })
 }
 
-fn global_config() -> Result<git2::Config, HookError> {
-    match git2::Config::find_global() {
-        Ok(path) => git2::Config::open(&path),
-        // No global config yet: git creates ~/.gitconfig on first write too.
-        Err(_) => git2::Config::open(&home()?.join(".gitconfig")),
+/// Runs `git [-C dir] config ARGS…`. `Ok(Some(value))` on success (the
+/// output without its final newline), `Ok(None)` when git reports the key
+/// unset (exit 1 for a read, 5 for `--unset`), an error naming the command
+/// otherwise.
+fn git_config(dir: Option<&Path>, args: &[&str]) -> Result<Option<String>, HookError> {
+    let mut cmd = std::process::Command::new("git");
+    if let Some(d) = dir {
+        cmd.arg("-C").arg(d);
     }
-    .map_err(config_err("opening the global config"))
+    cmd.arg("config").args(args);
+    let shown = format!("git config {}", args.join(" "));
+    let out = cmd.output().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            HookError::NoGit {
+                command: shown.clone(),
+            }
+        } else {
+            HookError::GitCommand {
+                command: shown.clone(),
+                message: e.to_string(),
+            }
+        }
+    })?;
+    let unset = matches!(out.status.code(), Some(1) | Some(5)) && out.stderr.is_empty();
+    if out.status.success() {
+        let mut value = String::from_utf8_lossy(&out.stdout).into_owned();
+        if value.ends_with('\n') {
+            value.pop();
+        }
+        Ok(Some(value))
+    } else if unset {
+        Ok(None)
+    } else {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        Err(HookError::GitCommand {
+            command: shown,
+            message: match stderr.trim() {
+                "" => format!("exited with {}", out.status),
+                msg => msg.to_string(),
+            },
+        })
+    }
+}
+
+/// The global `core.hooksPath`, as git resolves the global config
+/// (`GIT_CONFIG_GLOBAL`, else `~/.gitconfig` and
+/// `$XDG_CONFIG_HOME/git/config`).
+fn global_hooks_path() -> Result<Option<PathBuf>, HookError> {
+    Ok(
+        git_config(None, &["--global", "--type=path", "--get", "core.hooksPath"])?
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
+    )
 }
 
 /// The global hooks directory: the global `core.hooksPath`; when unset and
 /// `configure` is true, `$XDG_CONFIG_HOME/leakgate/hooks` (default
-/// `~/.config/leakgate/hooks`) is created and set as `core.hooksPath`.
+/// `~/.config/leakgate/hooks`) is created and set as `core.hooksPath` with
+/// `git config --global`, so git picks the file it writes to.
 pub fn global_hooks_dir(configure: bool) -> Result<Option<HooksDir>, HookError> {
-    let mut config = global_config()?;
-    if let Ok(value) = config.get_string("core.hooksPath") {
-        if !value.is_empty() {
-            return Ok(Some(HooksDir {
-                path: expand_home(&value)?,
-                scope: Scope::Global,
-                configured: false,
-            }));
-        }
+    if let Some(path) = global_hooks_path()? {
+        return Ok(Some(HooksDir {
+            path,
+            scope: Scope::Global,
+            configured: false,
+        }));
     }
     if !configure {
         return Ok(None);
@@ -219,9 +303,8 @@ pub fn global_hooks_dir(configure: bool) -> Result<Option<HooksDir>, HookError> 
         "leakgate set the global core.hooksPath to this directory\n",
     )
     .map_err(io(&marker))?;
-    config
-        .set_str("core.hooksPath", &dir.to_string_lossy())
-        .map_err(config_err("setting core.hooksPath"))?;
+    let value = dir.to_string_lossy();
+    git_config(None, &["--global", "core.hooksPath", &value])?;
     Ok(Some(HooksDir {
         path: dir,
         scope: Scope::Global,
@@ -229,8 +312,9 @@ pub fn global_hooks_dir(configure: bool) -> Result<Option<HooksDir>, HookError> 
     }))
 }
 
-/// Unsets the global `core.hooksPath` if leakgate set it to `dir` and no
-/// hook is left there. Returns whether it did.
+/// Unsets the global `core.hooksPath` (with `git config --global --unset`)
+/// if leakgate set it to `dir` and no hook is left there. Returns whether
+/// it did.
 pub fn release_global_hooks_dir(dir: &Path) -> Result<bool, HookError> {
     let marker = dir.join(SET_BY_LEAKGATE);
     if !marker.exists() {
@@ -243,11 +327,8 @@ pub fn release_global_hooks_dir(dir: &Path) -> Result<bool, HookError> {
     if others {
         return Ok(false);
     }
-    let mut config = global_config()?;
-    if config.get_path("core.hooksPath").is_ok_and(|p| p == dir) {
-        config
-            .remove("core.hooksPath")
-            .map_err(config_err("unsetting core.hooksPath"))?;
+    if global_hooks_path()?.is_some_and(|p| p == dir) {
+        git_config(None, &["--global", "--unset", "core.hooksPath"])?;
     }
     std::fs::remove_file(&marker).map_err(io(&marker))?;
     Ok(true)

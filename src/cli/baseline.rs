@@ -84,19 +84,20 @@ pub fn run(cmd: BaselineCommand) -> anyhow::Result<super::Outcome> {
         .filter(|e| !report.findings.iter().any(|f| e.matches(f)))
         .count();
     baseline::write(&report, &args.output)?;
-    eprintln!(
-        "Imported {} finding(s) from {} ({} entr{}) into {}",
-        report.findings.len(),
-        leakgate::escape::path(&args.from),
-        total,
-        if total == 1 { "y" } else { "ies" },
-        leakgate::escape::path(&args.output)
-    );
-    if unmatched > 0 {
+    if !super::output::console().quiet {
         eprintln!(
-            "leakgate: warning: {unmatched} entr{} matched no current finding (removed secrets, audited-as-real secrets, or secrets leakgate's rules do not detect)",
-            if unmatched == 1 { "y" } else { "ies" }
+            "Imported {} from {} ({}) into {}",
+            super::output::count(report.findings.len() as u64, "finding", "findings"),
+            leakgate::escape::path(&args.from),
+            super::output::count(total as u64, "entry", "entries"),
+            leakgate::escape::path(&args.output)
         );
+    }
+    if unmatched > 0 {
+        super::output::warn(format_args!(
+            "{} no current finding (removed secrets, audited-as-real secrets, or secrets leakgate's rules do not detect)",
+            super::output::count(unmatched as u64, "entry matched", "entries matched")
+        ));
     }
     Ok(super::Outcome::Clean)
 }
@@ -111,8 +112,8 @@ pub fn apply(args: &BaselineArgs, scanner: &Scanner, report: &mut Report) -> any
     if let Some(path) = &args.write_baseline {
         baseline::write(report, path)?;
         report.scan.warnings.push(format!(
-            "wrote {} finding(s) to the baseline {}",
-            report.findings.len(),
+            "wrote {} to the baseline {}",
+            super::output::count(report.findings.len() as u64, "finding", "findings"),
             path.display()
         ));
     }

@@ -171,7 +171,7 @@ pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
     report.scan.duration_ms = started.elapsed().as_millis() as u64;
     report.sort();
     let grouped = args.output.format == leakgate::report::Format::Text
-        && args.output.report.is_none()
+        && args.output.output.is_none()
         && !args.details;
     let outcome = if grouped {
         emit_grouped(&report, &args.output, failing)?
@@ -190,18 +190,25 @@ pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
 /// vulnerable package, unscored ones in their own group), then the errors,
 /// warnings and summary line of the text format.
 fn emit_grouped(report: &Report, args: &OutputArgs, failing: usize) -> anyhow::Result<Outcome> {
-    use std::io::{IsTerminal, Write};
+    use std::io::Write;
     let stdout = std::io::stdout();
-    let color = stdout.is_terminal()
-        && !args.no_color
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = !args.no_color && super::output::color_on(&stdout);
     let opts = leakgate::report::RenderOptions {
         color,
         finished_at: None,
     };
     let mut out = stdout.lock();
     let written = leakgate::vuln::triage::write_table(&report.findings, &mut out)
-        .and_then(|_| leakgate::report::write_summary(report, &opts, &mut out))
+        .and_then(|_| {
+            if super::output::console().quiet {
+                // `--quiet`: the table and the errors, no warnings or summary.
+                let mut errors_only = Report::new(&report.scan.command, &report.scan.target);
+                errors_only.scan.errors = report.scan.errors.clone();
+                leakgate::report::write_findings(&errors_only, &opts, &mut out)
+            } else {
+                leakgate::report::write_summary(report, &opts, &mut out)
+            }
+        })
         .and_then(|_| out.flush());
     match written {
         Ok(()) => {}

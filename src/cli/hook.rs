@@ -6,6 +6,15 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use leakgate::hook::{self, HookKind, HooksDir, Installed, Uninstalled};
 
+/// A status line on stdout, unless `--quiet`.
+macro_rules! say {
+    ($($t:tt)*) => {
+        if !super::output::console().quiet {
+            println!($($t)*);
+        }
+    };
+}
+
 /// Subcommands of `leakgate hook`.
 #[derive(Debug, Subcommand)]
 pub enum HookCommand {
@@ -26,7 +35,9 @@ pub struct SelectArgs {
     #[arg(long)]
     pub pre_push: bool,
     /// For every repository: the global core.hooksPath (set to
-    /// ~/.config/leakgate/hooks when unset) instead of this repository.
+    /// ~/.config/leakgate/hooks when unset) instead of this repository. The
+    /// global git config is read and written with `git config --global`, so
+    /// GIT_CONFIG_GLOBAL and $XDG_CONFIG_HOME/git/config are honoured.
     #[arg(long)]
     pub global: bool,
 }
@@ -73,12 +84,12 @@ fn install(args: &InstallArgs) -> anyhow::Result<Outcome> {
         hook::repository_hooks_dir(&std::env::current_dir()?)?
     };
     if dir.configured {
-        println!(
+        say!(
             "set the global core.hooksPath to {} (every repository now runs hooks from there; their own .git/hooks still run, chained)",
             dir.path.display()
         );
     } else if dir.scope == hook::Scope::Global && !args.select.global {
-        println!(
+        say!(
             "note: core.hooksPath comes from your global git config: installing into {}, which serves every repository",
             dir.path.display()
         );
@@ -86,16 +97,16 @@ fn install(args: &InstallArgs) -> anyhow::Result<Outcome> {
     for kind in kinds(&args.select, &[HookKind::PreCommit]) {
         let path = dir.path.join(kind.file_name());
         match hook::install(&dir, kind, &binary, args.force)? {
-            Installed::Fresh => println!("installed {}", path.display()),
-            Installed::Chained(kept) => println!(
+            Installed::Fresh => say!("installed {}", path.display()),
+            Installed::Chained(kept) => say!(
                 "installed {} (the existing hook was kept as {} and runs first)",
                 path.display(),
                 kept.display()
             ),
             Installed::AlreadyCurrent => {
-                println!("{} is already installed and up to date", path.display())
+                say!("{} is already installed and up to date", path.display())
             }
-            Installed::Replaced => println!("replaced the leakgate hook {}", path.display()),
+            Installed::Replaced => say!("replaced the leakgate hook {}", path.display()),
         }
     }
     Ok(Outcome::Clean)
@@ -106,7 +117,7 @@ fn uninstall(args: &SelectArgs) -> anyhow::Result<Outcome> {
         match hook::global_hooks_dir(false)? {
             Some(d) => d,
             None => {
-                println!("no global core.hooksPath is set: nothing to uninstall");
+                say!("no global core.hooksPath is set: nothing to uninstall");
                 return Ok(Outcome::Clean);
             }
         }
@@ -116,16 +127,16 @@ fn uninstall(args: &SelectArgs) -> anyhow::Result<Outcome> {
     for kind in kinds(args, &HookKind::ALL) {
         let path = dir.path.join(kind.file_name());
         match hook::uninstall(&dir, kind)? {
-            Uninstalled::Removed => println!("removed {}", path.display()),
-            Uninstalled::Restored(p) => println!(
+            Uninstalled::Removed => say!("removed {}", path.display()),
+            Uninstalled::Restored(p) => say!(
                 "removed leakgate's hook and restored the previous {}",
                 p.display()
             ),
-            Uninstalled::NotInstalled => println!("no leakgate hook at {}", path.display()),
+            Uninstalled::NotInstalled => say!("no leakgate hook at {}", path.display()),
         }
     }
     if args.global && hook::release_global_hooks_dir(&dir.path)? {
-        println!("unset the global core.hooksPath that leakgate had set");
+        say!("unset the global core.hooksPath that leakgate had set");
     }
     Ok(Outcome::Clean)
 }

@@ -5,10 +5,12 @@
 use clap::{Parser, Subcommand};
 
 mod baseline;
+mod completions;
 mod db;
 mod deps;
 pub mod gitleaks;
 mod hook;
+mod man;
 pub mod output;
 mod policy;
 mod rules;
@@ -31,6 +33,37 @@ pub enum Outcome {
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+}
+
+/// The global flags: how leakgate talks on the terminal.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Console")]
+pub struct ConsoleArgs {
+    /// Colour the text report, summaries, warnings and help: auto (on a
+    /// terminal, unless NO_COLOR or CLICOLOR=0; CLICOLOR_FORCE=1 forces it),
+    /// always, never. The flag wins over the environment.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value = "auto")]
+    pub color: output::ColorChoice,
+    /// Print only findings and errors: no summaries, warnings, notes or progress.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more: the config file loaded and from where, how many rules, each
+    /// file skipped and why (repeatable).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+impl ConsoleArgs {
+    /// The settings for [`output::init`].
+    pub fn console(&self) -> output::Console {
+        output::Console {
+            color: self.color,
+            quiet: self.quiet,
+            verbose: self.verbose,
+        }
+    }
 }
 
 const EXAMPLES: &str = "\
@@ -67,6 +100,10 @@ enum Command {
     Baseline(baseline::BaselineCommand),
     /// Check IaC and CI code for misconfigured permissions (IAM, storage, workflows, Kubernetes).
     Policy(policy::PolicyArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print a man page (roff), or write one per subcommand with --dir.
+    Man(man::ManArgs),
 }
 
 /// Runs the parsed command.
@@ -80,5 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Db(c) => db::run(c),
         Command::Baseline(c) => baseline::run(c),
         Command::Policy(a) => policy::run(a),
+        Command::Completions(a) => completions::run(&a),
+        Command::Man(a) => man::run(&a),
     }
 }

@@ -121,8 +121,8 @@ pub fn run(args: PolicyArgs) -> anyhow::Result<Outcome> {
     let outcome = emit(&report, &args.output, failing)?;
     if args.strict && !report.scan.errors.is_empty() {
         anyhow::bail!(
-            "{} file(s) could not be read or parsed (--strict)",
-            report.scan.errors.len()
+            "{} could not be read or parsed (--strict)",
+            super::output::count(report.scan.errors.len() as u64, "file", "files")
         );
     }
     Ok(outcome)
@@ -166,18 +166,18 @@ pub fn collect(
         let shown: Vec<&str> = res.templates.iter().take(5).map(String::as_str).collect();
         let more = res.templates.len().saturating_sub(shown.len());
         report.scan.warnings.push(format!(
-            "{} unrendered template(s) not checked (render them, e.g. `helm template`, and check the output): {}{}",
-            res.templates.len(),
+            "{} not checked (render them, e.g. `helm template`, and check the output): {}{}",
+            super::output::count(res.templates.len() as u64, "unrendered template", "unrendered templates"),
             shown.join(", "),
             if more > 0 { format!(" and {more} more") } else { String::new() }
         ));
     }
     for p in &res.errors {
-        eprintln!(
-            "leakgate: warning: {}: {}",
+        super::output::warn(format_args!(
+            "{}: {}",
             leakgate::escape::text(&p.path),
             leakgate::escape::text(&p.message)
-        );
+        ));
     }
     let failing = findings
         .iter()
@@ -222,7 +222,10 @@ fn check() -> anyhow::Result<Outcome> {
         println!("{checks} policy checks, {examples} examples: all pass");
         Ok(Outcome::Clean)
     } else {
-        eprintln!("{} failure(s) in {checks} policy checks", failures.len());
+        eprintln!(
+            "{} in {checks} policy checks",
+            super::output::count(failures.len() as u64, "failure", "failures")
+        );
         Ok(Outcome::Findings(1))
     }
 }

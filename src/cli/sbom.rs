@@ -144,13 +144,15 @@ fn run_check(args: CheckArgs) -> anyhow::Result<Outcome> {
             .take(3)
             .map(|s| format!("{} ({})", s.name, s.reason))
             .collect();
-        eprintln!(
-            "leakgate: warning: {} of {} entries in {} are not packages leakgate can check, e.g. {}",
+        let total = (doc.skipped.len() + doc.packages.len()) as u64;
+        super::output::warn(format_args!(
+            "{} of {} in {} {} not packages leakgate can check, e.g. {}",
             doc.skipped.len(),
-            doc.skipped.len() + doc.packages.len(),
+            super::output::count(total, "entry", "entries"),
             args.file.display(),
+            if doc.skipped.len() == 1 { "is" } else { "are" },
             examples.join(", ")
-        );
+        ));
     }
     check_packages(
         &doc.packages,
@@ -202,13 +204,14 @@ fn run_generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
                 Product::Sbom(format) => format!("{format} SBOM"),
                 Product::ListText | Product::ListJson => "inventory".to_string(),
             };
-            eprintln!(
-                "leakgate: wrote {what} of {} packages from {} lockfile{} to {}",
-                packages.len(),
-                inv.lockfiles.len(),
-                if inv.lockfiles.len() == 1 { "" } else { "s" },
-                escape::path(path)
-            );
+            if !super::output::console().quiet {
+                eprintln!(
+                    "leakgate: wrote {what} of {} from {} to {}",
+                    super::output::count(packages.len() as u64, "package", "packages"),
+                    super::output::count(inv.lockfiles.len() as u64, "lockfile", "lockfiles"),
+                    escape::path(path)
+                );
+            }
         }
         None => {
             let stdout = std::io::stdout();

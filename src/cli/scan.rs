@@ -117,12 +117,13 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         None
     };
     let mut scanner = match &git {
-        Some((repository, path)) => Scanner::from_config(
-            &super::scan_git::config_root(repository, path.as_deref()),
-            args.config.as_deref(),
-            opts,
-        )
-        .context("cannot load the secret-scanning configuration")?,
+        Some((repository, path)) => {
+            let root = super::scan_git::config_root(repository, path.as_deref());
+            let scanner = Scanner::from_config(&root, args.config.as_deref(), opts)
+                .context("cannot load the secret-scanning configuration")?;
+            super::output::note_scanner(&root, args.config.as_deref(), &scanner);
+            scanner
+        }
         None => build_scanner(&args.paths, args.config.as_deref(), opts)?,
     };
     if let Some(p) = &args.gitleaks_ignore_path {
@@ -198,12 +199,15 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     // run: after reporting everything else, fail closed.
     let unreadable = report.scan.stats.get_u64("lockfiles_unreadable");
     if unreadable > 0 {
-        anyhow::bail!("{unreadable} lockfile(s) could not be read or parsed (named above)");
+        anyhow::bail!(
+            "{} could not be read or parsed (named above)",
+            super::output::count(unreadable, "lockfile", "lockfiles")
+        );
     }
     if args.strict && !report.scan.errors.is_empty() {
         anyhow::bail!(
-            "{} input(s) could not be read (--strict)",
-            report.scan.errors.len()
+            "{} could not be read (--strict)",
+            super::output::count(report.scan.errors.len() as u64, "input", "inputs")
         );
     }
     let skipped = report
@@ -211,7 +215,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         .stats
         .get_u64(leakgate::source::keys::FILES_SKIPPED);
     if args.strict && skipped > 0 {
-        anyhow::bail!("{skipped} file(s) were skipped, not scanned (--strict)");
+        anyhow::bail!(
+            "{} skipped, not scanned (--strict)",
+            super::output::count(skipped, "file was", "files were")
+        );
     }
     Ok(outcome)
 }
@@ -318,6 +325,7 @@ pub(super) fn build_scanner(
     let root = work_tree.clone().unwrap_or_else(|| base.clone());
     let mut scanner = Scanner::from_config(&root, config, opts)
         .context("cannot load the secret-scanning configuration")?;
+    super::output::note_scanner(&root, config, &scanner);
     if let Some(top) = &work_tree {
         scanner.set_path_prefix(&base, top);
     }
@@ -329,11 +337,11 @@ pub(super) fn build_scanner(
 pub(super) fn scan_into(scanner: &Scanner, paths: &[PathBuf], report: &mut Report) {
     let res = scan_inputs(scanner, paths);
     for p in &res.errors {
-        eprintln!(
-            "leakgate: warning: {}: {}",
+        super::output::warn(format_args!(
+            "{}: {}",
             leakgate::escape::text(&p.path),
             leakgate::escape::text(&p.message)
-        );
+        ));
     }
     super::scan_git::report_skips(&res.skipped, report);
     report.findings.extend(res.findings);

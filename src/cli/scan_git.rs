@@ -107,7 +107,7 @@ pub fn collect(
     report: &mut Report,
 ) -> anyhow::Result<()> {
     let max_size = scanner.options().max_file_size;
-    let progress = Progress::new(!args.no_progress);
+    let progress = Progress::new(!args.no_progress && !super::output::console().quiet);
     let commit_opts = CommitScanOptions {
         all_commits: args.all_commits,
         max_size,
@@ -189,16 +189,22 @@ fn pre_push(
 const MAX_SKIPS_ON_STDERR: usize = 50;
 
 /// Names every skipped file: in the report's warnings (so JSON, SARIF,
-/// JUnit and GitLab carry them) and on stderr, and counts them.
+/// JUnit and GitLab carry them) and on stderr (all of them with `-v`, none
+/// with `-q`), and counts them.
 pub fn report_skips(skipped: &[leakgate::source::Skip], report: &mut Report) {
+    let shown = if super::output::verbose() {
+        usize::MAX
+    } else {
+        MAX_SKIPS_ON_STDERR
+    };
     for (i, skip) in skipped.iter().enumerate() {
-        if i < MAX_SKIPS_ON_STDERR {
-            eprintln!("leakgate: warning: {skip}");
-        } else if i == MAX_SKIPS_ON_STDERR {
-            eprintln!(
-                "leakgate: warning: {} more skipped file(s) are listed in the report",
-                skipped.len() - i
-            );
+        if i < shown {
+            super::output::warn(skip);
+        } else if i == shown {
+            super::output::warn(format!(
+                "more {} listed in the report (-v lists them all here)",
+                super::output::count((skipped.len() - i) as u64, "skipped file is", "skipped files are"),
+            ));
         }
         report.scan.warnings.push(skip.to_string());
     }

@@ -116,8 +116,9 @@ pub fn scan_history(
     let starts = tips(repository, &opts.refs)?;
     if starts.is_empty() {
         out.warnings.push(format!(
-            "{}: the repository has no commits: nothing to scan",
-            repo::display_path(repository).display()
+            "{}: {}: nothing to scan",
+            repo::display_path(repository).display(),
+            repo::no_head_commit_reason(repository)
         ));
         set_blob_stats(&mut out.stats, &BlobCounts::default(), started.elapsed());
         out.stats.set("commits", 0u64);

@@ -90,7 +90,7 @@ pub enum GitError {
         reason: String,
     },
     /// The repository has no commits where the mode needs some.
-    #[error("{path}: the repository has no commits yet ({what})")]
+    #[error("{path}: {what}")]
     EmptyRepository {
         /// The repository.
         path: PathBuf,

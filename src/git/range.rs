@@ -65,7 +65,10 @@ pub fn resolve_since(repository: &Repository, rev: &str) -> Result<Vec<Oid>, Git
     let from = repo::resolve_commit(repository, rev)?;
     let head = repo::head_commit(repository)?.ok_or_else(|| GitError::EmptyRepository {
         path: repo::display_path(repository),
-        what: format!("--since {rev} needs a HEAD commit"),
+        what: format!(
+            "--since {rev} needs a HEAD commit, and {}",
+            repo::no_head_commit_reason(repository)
+        ),
     })?;
     walk(repository, &[head.id()], &[from])
 }

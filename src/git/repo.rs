@@ -83,6 +83,36 @@ pub fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, GitErr
     }
 }
 
+/// Why `HEAD` gives no commit, for messages: `HEAD is unborn on branch
+/// main; 2 other branches exist (…)` when other branches have commits, else
+/// `the repository has no commits`.
+pub fn no_head_commit_reason(repo: &Repository) -> String {
+    let branch = repo
+        .find_reference("HEAD")
+        .ok()
+        .and_then(|h| h.symbolic_target().map(str::to_string))
+        .map(|t| t.strip_prefix("refs/heads/").unwrap_or(&t).to_string());
+    let others = repo
+        .branches(None)
+        .map(|it| {
+            it.filter_map(Result::ok)
+                .filter(|(b, _)| b.get().peel_to_commit().is_ok())
+                .count()
+        })
+        .unwrap_or(0);
+    match (branch, others) {
+        (_, 0) => "the repository has no commits".to_string(),
+        (Some(b), n) => format!(
+            "HEAD is unborn on branch {b}; {n} other {} (use --all-refs, or name a ref with --branch)",
+            if n == 1 { "branch exists" } else { "branches exist" }
+        ),
+        (None, n) => format!(
+            "HEAD points at no commit; {n} {} (use --all-refs, or name a ref with --branch)",
+            if n == 1 { "branch exists" } else { "branches exist" }
+        ),
+    }
+}
+
 /// Resolves a revision (`main`, `v1.2`, `HEAD~3`, a sha) to a commit id.
 pub fn resolve_commit(repo: &Repository, spec: &str) -> Result<Oid, GitError> {
     let unknown = |e: git2::Error| GitError::UnknownRevision {

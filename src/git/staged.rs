@@ -243,8 +243,9 @@ fn with_libgit2(
         out.stats
             .set("files_skipped_conflicted", paths.len() as u64);
         out.warnings.push(format!(
-            "merge in progress: {} conflicted path(s) not scanned until resolved and staged: {}",
+            "merge in progress: {} {} not scanned until resolved and staged: {}",
             paths.len(),
+            if paths.len() == 1 { "conflicted path" } else { "conflicted paths" },
             paths.join(", ")
         ));
     }

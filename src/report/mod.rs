@@ -220,6 +220,12 @@ pub fn write_summary(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
     text::write_summary(report, opts, out)
 }
 
+/// The text report reduced for `--quiet`: the findings and the input
+/// errors, without warnings or the summary line.
+pub fn write_findings(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    text::write_quiet(report, opts, out)
+}
+
 /// The secret as it may be shown: the clear value only when the caller asked
 /// for it (`--no-redact` fills [`SecretInfo::value`]), else the redacted form.
 pub(crate) fn shown_secret(secret: &SecretInfo) -> &str {

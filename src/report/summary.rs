@@ -177,6 +177,7 @@ fn generic_part(key: &str, value: &Value) -> Option<String> {
     match value {
         Value::Number(num) => Some(match num.as_u64() {
             Some(0) => return None,
+            Some(1) => format!("1 {}", singular(&label)),
             Some(count) => format!("{} {label}", group_digits(count)),
             None => format!("{label} {:.1}", num.as_f64().unwrap_or(0.0)),
         }),
@@ -184,6 +185,33 @@ fn generic_part(key: &str, value: &Value) -> Option<String> {
         Value::String(s) if !s.is_empty() => Some(format!("{label} {s}")),
         _ => None,
     }
+}
+
+/// A counter's label for a count of one: each plural noun in it made
+/// singular (`files skipped` → `file skipped`, `advisories` → `advisory`,
+/// `tag messages` → `tag message`). Words that are not plural nouns
+/// (`skipped`, `unsafe`, `utf16`) are kept.
+fn singular(label: &str) -> String {
+    label
+        .split(' ')
+        .map(|word| match word {
+            "advisories" => "advisory",
+            "entries" => "entry",
+            "policies" => "policy",
+            "files" | "blobs" | "commits" | "messages" | "refs" | "records" | "licenses"
+            | "findings" | "lockfiles" | "packages" | "paths" | "rules" | "lines" | "secrets"
+            | "inputs" | "templates" | "errors" | "warnings" | "checks" | "tags" | "bytes"
+            | "chunks" | "objects" | "vulnerabilities" => {
+                if word == "vulnerabilities" {
+                    "vulnerability"
+                } else {
+                    &word[..word.len() - 1]
+                }
+            }
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `1 file`, `1,204 files`.
@@ -333,6 +361,21 @@ mod tests {
         assert_eq!(
             line(&report),
             "No vulnerabilities found · 2 lockfiles · 1,204 packages · 812 advisories · db source osv.zip · 0.00 s"
+        );
+    }
+
+    #[test]
+    fn counters_of_one_read_in_the_singular() {
+        let mut report = Report::new("secrets", ".");
+        report.scan.stats.set("files_scanned", 1);
+        report.scan.stats.set("files_skipped", 1);
+        report.scan.stats.set("files_skipped_unsafe", 1);
+        report.scan.stats.set("tag_messages", 1);
+        report.scan.stats.set("advisories", 1);
+        report.scan.stats.set("refs_pushed", 2);
+        assert_eq!(
+            line(&report),
+            "No secrets found · 1 file scanned · 1 advisory · 1 file skipped · 1 file skipped unsafe · 2 refs pushed · 1 tag message · 0.00 s"
         );
     }
 

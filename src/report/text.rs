@@ -32,13 +32,22 @@ pub(super) fn write(report: &Report, opts: &RenderOptions, out: &mut dyn Write) 
     write_summary(report, opts, out)
 }
 
-/// Writes the errors, the warnings and the summary line.
-pub(super) fn write_summary(
+/// Writes the findings and the input errors only (`--quiet`): no warnings,
+/// no summary line.
+pub(super) fn write_quiet(
     report: &Report,
     opts: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let paint = Paint(opts.color);
+    for finding in &report.findings {
+        out.write_all(finding_block(finding, paint).as_bytes())?;
+        writeln!(out)?;
+    }
+    write_errors(report, paint, out)
+}
+
+fn write_errors(report: &Report, paint: Paint, out: &mut dyn Write) -> io::Result<()> {
     for problem in &report.scan.errors {
         writeln!(
             out,
@@ -48,6 +57,17 @@ pub(super) fn write_summary(
             clean(&problem.message)
         )?;
     }
+    Ok(())
+}
+
+/// Writes the errors, the warnings and the summary line.
+pub(super) fn write_summary(
+    report: &Report,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let paint = Paint(opts.color);
+    write_errors(report, paint, out)?;
     for warning in &report.scan.warnings {
         writeln!(out, "{} {}", paint.wrap(YELLOW, "warning:"), clean(warning))?;
     }
