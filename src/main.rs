@@ -95,7 +95,7 @@ mod tests {
     use super::*;
 
     #[derive(Debug)]
-    struct Wrap(String, Option<Box<dyn std::error::Error + 'static>>);
+    struct Wrap(String, Option<Box<dyn std::error::Error + Send + Sync + 'static>>);
     impl std::fmt::Display for Wrap {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(&self.0)
@@ -103,7 +103,9 @@ mod tests {
     }
     impl std::error::Error for Wrap {
         fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-            self.1.as_deref()
+            self.1
+                .as_deref()
+                .map(|e| e as &(dyn std::error::Error + 'static))
         }
     }
 

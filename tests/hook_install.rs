@@ -260,3 +260,96 @@ fn global_install_sets_and_unsets_core_hooks_path() {
     );
     assert!(!unset.status.success(), "core.hooksPath was unset");
 }
+
+/// `leakgate hook …` with GIT_CONFIG_GLOBAL / XDG_CONFIG_HOME as given.
+fn hook_cmd_env(t: &TestRepo, args: &[&str], env: &[(&str, &Path)]) -> std::process::Output {
+    let mut cmd = t.leakgate();
+    cmd.arg("hook").args(args).env_remove("GIT_CONFIG_GLOBAL");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// `git config --file FILE --get KEY`, trimmed (empty when unset).
+fn config_value(file: &Path, key: &str) -> String {
+    let out = std::process::Command::new("git")
+        .args(["config", "--file"])
+        .arg(file)
+        .args(["--get", key])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn global_install_writes_the_file_git_config_global_names() {
+    let t = TestRepo::new();
+    let home = t.dir.path();
+    let global = home.join("elsewhere/my.gitconfig");
+    std::fs::create_dir_all(global.parent().unwrap()).unwrap();
+    std::fs::write(&global, "[user]\n\tname = Someone\n").unwrap();
+    let env = [("GIT_CONFIG_GLOBAL", global.as_path())];
+    let out = hook_cmd_env(&t, &["install", "--global"], &env);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let dir = home.join(".config/leakgate/hooks");
+    assert_eq!(config_value(&global, "core.hooksPath"), dir.to_str().unwrap());
+    // What was there is kept, and ~/.gitconfig is not created.
+    assert_eq!(config_value(&global, "user.name"), "Someone");
+    assert!(!home.join(".gitconfig").exists());
+    assert!(dir.join("pre-commit").exists());
+
+    // A second install reads the value back through git: already current.
+    let again = hook_cmd_env(&t, &["install", "--global"], &env);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already installed"));
+
+    // Without --global, the repository's hooks path is the global one now.
+    let local = hook_cmd_env(&t, &["install", "--pre-push"], &env);
+    assert!(local.status.success(), "{}", String::from_utf8_lossy(&local.stderr));
+    assert!(
+        String::from_utf8_lossy(&local.stdout).contains("comes from your global git config"),
+        "{}",
+        String::from_utf8_lossy(&local.stdout)
+    );
+    assert!(dir.join("pre-push").exists());
+
+    let out = hook_cmd_env(&t, &["uninstall", "--global"], &env);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("unset the global core.hooksPath"));
+    assert_eq!(config_value(&global, "core.hooksPath"), "");
+    assert_eq!(config_value(&global, "user.name"), "Someone");
+    assert!(!home.join(".gitconfig").exists());
+}
+
+#[test]
+fn global_install_uses_the_xdg_git_config_when_git_would() {
+    let t = TestRepo::new();
+    let home = t.dir.path();
+    let xdg = home.join("xdg");
+    let xdg_git = xdg.join("git/config");
+    std::fs::create_dir_all(xdg_git.parent().unwrap()).unwrap();
+    std::fs::write(&xdg_git, "").unwrap();
+    // No ~/.gitconfig: git writes --global settings to $XDG_CONFIG_HOME/git/config.
+    let env = [("XDG_CONFIG_HOME", xdg.as_path())];
+    let out = hook_cmd_env(&t, &["install", "--global"], &env);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let dir = xdg.join("leakgate/hooks");
+    assert_eq!(config_value(&xdg_git, "core.hooksPath"), dir.to_str().unwrap());
+    assert!(!home.join(".gitconfig").exists());
+    let out = hook_cmd_env(&t, &["uninstall", "--global"], &env);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(config_value(&xdg_git, "core.hooksPath"), "");
+}
+
+#[test]
+fn global_install_with_an_unwritable_global_config_fails_naming_git_config() {
+    let t = TestRepo::new();
+    let home = t.dir.path();
+    // GIT_CONFIG_GLOBAL naming a directory: git cannot write it.
+    let bogus = home.join("a-directory");
+    std::fs::create_dir_all(&bogus).unwrap();
+    let out = hook_cmd_env(&t, &["install", "--global"], &[("GIT_CONFIG_GLOBAL", bogus.as_path())]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`git config --global"), "{err}");
+}

@@ -91,7 +91,7 @@ pub fn translate(argv: &[OsString]) -> Result<Option<Vec<OsString>>, String> {
             "-r" | "--report-path" => {
                 let p = value(&mut it)?;
                 if p != "-" {
-                    out.extend(["--report".into(), p]);
+                    out.extend(["--output".into(), p]);
                 }
             }
             "-b" | "--baseline-path" => out.extend(["--baseline".into(), value(&mut it)?]),
@@ -222,7 +222,7 @@ mod tests {
                 "--baseline-path", "b.json", "--redact=50", "--no-banner", "-v", "--exit-code", "3",
                 "--max-target-megabytes", "2", "-c", "gl.toml", "-i", "ign", "--enable-rule", "jwt"
             ]),
-            "scan --no-progress . --format gitleaks-json --report r.json --baseline b.json --exit-code 3 --max-file-size 2097152 --config gl.toml --gitleaks-ignore-path ign --enable-rule jwt"
+            "scan --no-progress . --format gitleaks-json --output r.json --baseline b.json --exit-code 3 --max-file-size 2097152 --config gl.toml --gitleaks-ignore-path ign --enable-rule jwt"
         );
     }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 Examples:
   leakgate man | man -l -             read the main page
   leakgate man hook install           the page of `leakgate hook install`
-  leakgate man --dir target/man       write every page (leakgate.1, leakgate-scan.1, …)")]
+  leakgate man --dir target/man       write every page (leakgate.1, leakgate-scan.1, ...)")]
 pub struct ManArgs {
     /// The subcommand whose page to print (`scan`, `hook install`); the
     /// main page without one.
@@ -82,12 +82,37 @@ fn page_name(cmd: &Command) -> String {
 
 fn render(cmd: &Command, out: &mut Vec<u8>) -> anyhow::Result<()> {
     let name = page_name(cmd);
+    let mut roff = Vec::new();
     clap_mangen::Man::new(cmd.clone())
         .title(name.to_uppercase())
         .source(format!("leakgate {}", env!("CARGO_PKG_VERSION")))
         .manual("leakgate manual")
-        .render(out)
-        .with_context(|| format!("cannot render the man page {name}"))
+        .render(&mut roff)
+        .with_context(|| format!("cannot render the man page {name}"))?;
+    out.extend_from_slice(ascii_roff(&String::from_utf8_lossy(&roff)).as_bytes());
+    Ok(())
+}
+
+/// Help texts use `…`, `·`, `—`: troff reads its input as Latin-1, so each
+/// non-ASCII character becomes the named-glyph escape `\[uXXXX]`.
+fn ascii_roff(roff: &str) -> String {
+    let mut out = String::with_capacity(roff.len());
+    for c in roff.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\[u{:04X}]", u32::from(c)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn non_ascii_becomes_glyph_escapes() {
+        assert_eq!(super::ascii_roff("a … b·"), "a \\[u2026] b\\[u00B7]");
+    }
 }
 
 /// Writes `cmd`'s page and every visible subcommand's, recursively, into
