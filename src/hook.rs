@@ -269,11 +269,12 @@ fn git_config(dir: Option<&Path>, args: &[&str]) -> Result<Option<String>, HookE
 /// (`GIT_CONFIG_GLOBAL`, else `~/.gitconfig` and
 /// `$XDG_CONFIG_HOME/git/config`).
 fn global_hooks_path() -> Result<Option<PathBuf>, HookError> {
-    Ok(
-        git_config(None, &["--global", "--type=path", "--get", "core.hooksPath"])?
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from),
-    )
+    Ok(git_config(
+        None,
+        &["--global", "--type=path", "--get", "core.hooksPath"],
+    )?
+    .filter(|v| !v.is_empty())
+    .map(PathBuf::from))
 }
 
 /// The global hooks directory: the global `core.hooksPath`; when unset and

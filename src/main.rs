@@ -95,7 +95,10 @@ mod tests {
     use super::*;
 
     #[derive(Debug)]
-    struct Wrap(String, Option<Box<dyn std::error::Error + Send + Sync + 'static>>);
+    struct Wrap(
+        String,
+        Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    );
     impl std::fmt::Display for Wrap {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str(&self.0)
@@ -117,7 +120,10 @@ mod tests {
         let inner = Wrap(format!("a.toml: {text}"), Some(Box::new(os)));
         let err = anyhow::Error::new(inner).context("cannot load the configuration");
         let line = error_chain(err.chain());
-        assert_eq!(line, format!("cannot load the configuration: a.toml: {text}"));
+        assert_eq!(
+            line,
+            format!("cannot load the configuration: a.toml: {text}")
+        );
         assert_eq!(line.matches(&text).count(), 1);
     }
 
@@ -126,14 +132,26 @@ mod tests {
         let os = std::io::Error::from_raw_os_error(2);
         let text = os.to_string();
         let err = anyhow::Error::new(os).context("cannot read a.toml");
-        assert_eq!(error_chain(err.chain()), format!("cannot read a.toml: {text}"));
+        assert_eq!(
+            error_chain(err.chain()),
+            format!("cannot read a.toml: {text}")
+        );
     }
 
     #[test]
     fn color_flag_is_found_in_both_spellings() {
         let argv = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
-        assert_eq!(color_flag(&argv(&["lg", "--color", "never", "scan"])).as_deref(), Some("never"));
-        assert_eq!(color_flag(&argv(&["lg", "scan", "--color=always"])).as_deref(), Some("always"));
-        assert_eq!(color_flag(&argv(&["lg", "scan", "--", "--color=always"])), None);
+        assert_eq!(
+            color_flag(&argv(&["lg", "--color", "never", "scan"])).as_deref(),
+            Some("never")
+        );
+        assert_eq!(
+            color_flag(&argv(&["lg", "scan", "--color=always"])).as_deref(),
+            Some("always")
+        );
+        assert_eq!(
+            color_flag(&argv(&["lg", "scan", "--", "--color=always"])),
+            None
+        );
     }
 }

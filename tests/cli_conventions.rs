@@ -61,7 +61,11 @@ fn dir_with_secret() -> tempfile::TempDir {
 fn dir_with_skip() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "nothing to see\n").unwrap();
-    std::fs::write(dir.path().join("blob.bin"), b"\x00\x01\x02binary\x00data\x00").unwrap();
+    std::fs::write(
+        dir.path().join("blob.bin"),
+        b"\x00\x01\x02binary\x00data\x00",
+    )
+    .unwrap();
     dir
 }
 
@@ -81,7 +85,10 @@ fn completions_for_every_shell_cover_subcommands_and_hide_compat_flags() {
             assert!(r.stdout.contains(word), "{shell} completions lack {word}");
         }
         for name in ["output", "color", "quiet", "verbose", "history"] {
-            assert!(flag(name).is_match(&r.stdout), "{shell} completions lack --{name}");
+            assert!(
+                flag(name).is_match(&r.stdout),
+                "{shell} completions lack --{name}"
+            );
         }
         // Hidden gitleaks compatibility flags and the old spelling stay out.
         for hidden in ["gitleaks-ignore-path", "enable-rule", "no-color", "report"] {
@@ -165,16 +172,28 @@ fn man_dir_writes_one_page_per_visible_subcommand() {
         "leakgate-completions.1",
         "leakgate-man.1",
     ] {
-        assert!(pages.iter().any(|p| p == want), "{want} missing from {pages:?}");
+        assert!(
+            pages.iter().any(|p| p == want),
+            "{want} missing from {pages:?}"
+        );
     }
     // clap's `help` and the gitleaks verbs get no page.
     assert!(!pages.iter().any(|p| p.contains("help")), "{pages:?}");
     for verb in ["detect", "protect", "git", "dir", "stdin"] {
         assert!(!pages.iter().any(|p| p == &format!("leakgate-{verb}.1")));
     }
-    assert!(r.stderr.contains(&format!("wrote {} man pages", pages.len())), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("wrote {} man pages", pages.len())),
+        "{}",
+        r.stderr
+    );
     // Every page is roff groff accepts without warnings, when groff is here.
-    if std::process::Command::new("groff").arg("-v").output().is_ok() {
+    if std::process::Command::new("groff")
+        .arg("-v")
+        .output()
+        .is_ok()
+    {
         for p in &pages {
             let check = std::process::Command::new("groff")
                 .args(["-man", "-Tutf8", "-ww", "-z"])
@@ -221,8 +240,12 @@ fn color_flag_wins_over_the_environment() {
     assert_eq!(plain.code, 1, "{}", plain.stderr);
     assert!(!plain.stdout.contains(ESC));
     assert!(scan(&["--color", "always", "."], &[]).stdout.contains(ESC));
-    assert!(scan(&["."], &[("CLICOLOR_FORCE", "1")]).stdout.contains(ESC));
-    assert!(!scan(&["."], &[("CLICOLOR_FORCE", "0")]).stdout.contains(ESC));
+    assert!(scan(&["."], &[("CLICOLOR_FORCE", "1")])
+        .stdout
+        .contains(ESC));
+    assert!(!scan(&["."], &[("CLICOLOR_FORCE", "0")])
+        .stdout
+        .contains(ESC));
     assert!(!scan(&["--color=never", "."], &[("CLICOLOR_FORCE", "1")])
         .stdout
         .contains(ESC));
@@ -250,7 +273,11 @@ fn color_applies_to_summaries_warnings_errors_and_help() {
         .arg("."));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("\x1b[33mwarning:"), "{}", r.stderr);
-    assert!(r.stderr.contains("\x1b[1;32mNo secrets found"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("\x1b[1;32mNo secrets found"),
+        "{}",
+        r.stderr
+    );
     // The report file never gets colour.
     assert!(!std::fs::read_to_string(&report).unwrap().contains(ESC));
     let never = run(lg(dir.path())
@@ -302,10 +329,19 @@ fn quiet_prints_only_findings_and_errors() {
     assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
     // With -o: nothing on the terminal, the report in the file.
     let report = dir.path().join("r.json");
-    let quiet = run(lg(dir.path()).args(["--quiet", "scan", "-o"]).arg(&report).arg("."));
+    let quiet = run(lg(dir.path())
+        .args(["--quiet", "scan", "-o"])
+        .arg(&report)
+        .arg("."));
     assert_eq!(quiet.code, 1);
-    assert!(quiet.stdout.is_empty() && quiet.stderr.is_empty(), "{}", quiet.stderr);
-    assert!(std::fs::read_to_string(&report).unwrap().contains("app.env"));
+    assert!(
+        quiet.stdout.is_empty() && quiet.stderr.is_empty(),
+        "{}",
+        quiet.stderr
+    );
+    assert!(std::fs::read_to_string(&report)
+        .unwrap()
+        .contains("app.env"));
     // Errors still show.
     let err = run(lg(dir.path()).args(["-q", "scan", "--config", "missing.toml", "."]));
     assert_eq!(err.code, 2);
@@ -317,16 +353,27 @@ fn quiet_clean_scan_is_silent_and_quiet_conflicts_with_verbose() {
     let dir = dir_with_skip();
     let r = run(lg(dir.path()).args(["scan", "-q", "."]));
     assert_eq!(r.code, 0);
-    assert!(r.stdout.is_empty() && r.stderr.is_empty(), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.is_empty() && r.stderr.is_empty(),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
     let r = run(lg(dir.path()).args(["scan", "-q", "-v", "."]));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("--quiet") && r.stderr.contains("--verbose"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--quiet") && r.stderr.contains("--verbose"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn quiet_hook_install_says_nothing() {
     let t = TestRepo::new();
-    let r = run(lg(&t.root()).env("HOME", t.dir.path()).args(["hook", "install", "-q"]));
+    let r = run(lg(&t.root())
+        .env("HOME", t.dir.path())
+        .args(["hook", "install", "-q"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert!(t.repo.path().join("hooks/pre-commit").exists());
@@ -344,20 +391,34 @@ fn verbose_names_the_config_its_origin_the_rule_count_and_skips() {
     let r = run(lg(dir.path()).args(["scan", "-v", "."]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stderr.contains("config: ./.leakgate.toml (found at the root .)"),
+        r.stderr
+            .contains("config: ./.leakgate.toml (found at the root .)"),
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("ignore file: ./.leakgateignore"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("ignore file: ./.leakgateignore"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains(" rules loaded") || r.stderr.contains("1 rule loaded"));
     assert!(r.stderr.contains("blob.bin"), "{}", r.stderr);
     assert!(r.stderr.contains("binary"), "{}", r.stderr);
     // --config and the environment variables are named as the origin.
     let cfg = dir.path().join(".leakgate.toml");
-    let r = run(lg(dir.path()).args(["scan", "-v", "--config"]).arg(&cfg).arg("."));
+    let r = run(lg(dir.path())
+        .args(["scan", "-v", "--config"])
+        .arg(&cfg)
+        .arg("."));
     assert!(r.stderr.contains("(given with --config)"), "{}", r.stderr);
-    let r = run(lg(dir.path()).args(["scan", "-v", "."]).env("LEAKGATE_CONFIG", &cfg));
-    assert!(r.stderr.contains("(named by $LEAKGATE_CONFIG)"), "{}", r.stderr);
+    let r = run(lg(dir.path())
+        .args(["scan", "-v", "."])
+        .env("LEAKGATE_CONFIG", &cfg));
+    assert!(
+        r.stderr.contains("(named by $LEAKGATE_CONFIG)"),
+        "{}",
+        r.stderr
+    );
     // Without -v none of it.
     let r = run(lg(dir.path()).args(["scan", "."]));
     assert!(!r.stderr.contains("config:") && !r.stderr.contains("rules loaded"));
@@ -383,7 +444,11 @@ fn verbose_with_builtin_rules_counts_them() {
     // The same number `rules list` prints one line per rule for.
     let list = run(lg(dir.path()).args(["rules", "list"]));
     assert!(n > 50, "{n}");
-    assert!(list.stdout.lines().count() >= n, "{n} vs {}", list.stdout.lines().count());
+    assert!(
+        list.stdout.lines().count() >= n,
+        "{n} vs {}",
+        list.stdout.lines().count()
+    );
 }
 
 #[test]
@@ -493,7 +558,10 @@ fn error_messages_name_each_cause_once() {
         // (`deps` names unreadable inputs in its report, on stdout.)
         let all = format!("{}{}", r.stdout, r.stderr);
         assert_eq!(r.code, 2, "{args:?}: {all}");
-        assert!(all.contains("missing") || all.contains("no/dir"), "{args:?}: {all}");
+        assert!(
+            all.contains("missing") || all.contains("no/dir"),
+            "{args:?}: {all}"
+        );
         assert!(all.contains("(os error 2)"), "{args:?}: {all}");
         assert_no_repeated_cause(&all);
     }
@@ -511,9 +579,16 @@ fn counts_of_one_are_singular() {
     assert!(r.stdout.contains("1 skipped (1 binary)"), "{}", r.stdout);
     let strict = run(lg(dir.path()).args(["scan", "--strict", "."]));
     assert_eq!(strict.code, 2);
-    assert!(strict.stderr.contains("1 file was skipped"), "{}", strict.stderr);
+    assert!(
+        strict.stderr.contains("1 file was skipped"),
+        "{}",
+        strict.stderr
+    );
     let all = format!("{}{}{}", r.stdout, r.stderr, strict.stderr);
-    let bad = regex::Regex::new(r"\b1 (files|findings|entries|rules|commits|blobs|lockfiles|packages|inputs|advisories)\b").unwrap();
+    let bad = regex::Regex::new(
+        r"\b1 (files|findings|entries|rules|commits|blobs|lockfiles|packages|inputs|advisories)\b",
+    )
+    .unwrap();
     assert!(!bad.is_match(&all), "{all}");
     assert!(!all.contains("(s)"), "{all}");
 }

@@ -188,7 +188,7 @@ fn baseline_import_converts_a_detect_secrets_baseline() {
         "lg-baseline.json",
     ]));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("Imported 1 finding(s)"), "{stderr}");
+    assert!(stderr.contains("Imported 1 finding from"), "{stderr}");
     let written = std::fs::read_to_string(dir.path().join("lg-baseline.json")).unwrap();
     assert!(!written.contains(TOKEN));
     let doc: Value = serde_json::from_str(&written).unwrap();

@@ -291,9 +291,16 @@ fn global_install_writes_the_file_git_config_global_names() {
     std::fs::write(&global, "[user]\n\tname = Someone\n").unwrap();
     let env = [("GIT_CONFIG_GLOBAL", global.as_path())];
     let out = hook_cmd_env(&t, &["install", "--global"], &env);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dir = home.join(".config/leakgate/hooks");
-    assert_eq!(config_value(&global, "core.hooksPath"), dir.to_str().unwrap());
+    assert_eq!(
+        config_value(&global, "core.hooksPath"),
+        dir.to_str().unwrap()
+    );
     // What was there is kept, and ~/.gitconfig is not created.
     assert_eq!(config_value(&global, "user.name"), "Someone");
     assert!(!home.join(".gitconfig").exists());
@@ -305,7 +312,11 @@ fn global_install_writes_the_file_git_config_global_names() {
 
     // Without --global, the repository's hooks path is the global one now.
     let local = hook_cmd_env(&t, &["install", "--pre-push"], &env);
-    assert!(local.status.success(), "{}", String::from_utf8_lossy(&local.stderr));
+    assert!(
+        local.status.success(),
+        "{}",
+        String::from_utf8_lossy(&local.stderr)
+    );
     assert!(
         String::from_utf8_lossy(&local.stdout).contains("comes from your global git config"),
         "{}",
@@ -314,7 +325,11 @@ fn global_install_writes_the_file_git_config_global_names() {
     assert!(dir.join("pre-push").exists());
 
     let out = hook_cmd_env(&t, &["uninstall", "--global"], &env);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("unset the global core.hooksPath"));
     assert_eq!(config_value(&global, "core.hooksPath"), "");
     assert_eq!(config_value(&global, "user.name"), "Someone");
@@ -332,12 +347,23 @@ fn global_install_uses_the_xdg_git_config_when_git_would() {
     // No ~/.gitconfig: git writes --global settings to $XDG_CONFIG_HOME/git/config.
     let env = [("XDG_CONFIG_HOME", xdg.as_path())];
     let out = hook_cmd_env(&t, &["install", "--global"], &env);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dir = xdg.join("leakgate/hooks");
-    assert_eq!(config_value(&xdg_git, "core.hooksPath"), dir.to_str().unwrap());
+    assert_eq!(
+        config_value(&xdg_git, "core.hooksPath"),
+        dir.to_str().unwrap()
+    );
     assert!(!home.join(".gitconfig").exists());
     let out = hook_cmd_env(&t, &["uninstall", "--global"], &env);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(config_value(&xdg_git, "core.hooksPath"), "");
 }
 
@@ -348,7 +374,11 @@ fn global_install_with_an_unwritable_global_config_fails_naming_git_config() {
     // GIT_CONFIG_GLOBAL naming a directory: git cannot write it.
     let bogus = home.join("a-directory");
     std::fs::create_dir_all(&bogus).unwrap();
-    let out = hook_cmd_env(&t, &["install", "--global"], &[("GIT_CONFIG_GLOBAL", bogus.as_path())]);
+    let out = hook_cmd_env(
+        &t,
+        &["install", "--global"],
+        &[("GIT_CONFIG_GLOBAL", bogus.as_path())],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("`git config --global"), "{err}");

@@ -150,7 +150,7 @@ fn skipped_files_are_named_and_strict_fails() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("1 file(s) were skipped, not scanned (--strict)"));
+        .contains("1 file was skipped, not scanned (--strict)"));
 }
 
 #[test]

@@ -275,9 +275,41 @@ pub fn collect(
     };
     let database = Database::load(&sources)?;
     let ignores = match &vuln.config {
-        Some(path) => IgnoreList::load(path, true)?,
-        None => IgnoreList::load(&root.join(".leakgate.toml"), false)?,
+        Some(path) => {
+            super::output::note(
+                1,
+                format!(
+                    "deps config: {} (given with --config)",
+                    leakgate::escape::path(path)
+                ),
+            );
+            IgnoreList::load(path, true)?
+        }
+        None => {
+            let file = root.join(".leakgate.toml");
+            if file.is_file() {
+                super::output::note(
+                    1,
+                    format!(
+                        "deps config: {} (found at the root)",
+                        leakgate::escape::path(&file)
+                    ),
+                );
+            }
+            IgnoreList::load(&file, false)?
+        }
     };
+    super::output::note(
+        1,
+        format!(
+            "advisory database: {}",
+            sources
+                .iter()
+                .map(|s| leakgate::escape::path(s).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
     let options = CheckOptions {
         fail_on: matching.fail_on,
         unscored_pass: matching.unscored_pass,

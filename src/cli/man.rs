@@ -53,7 +53,11 @@ pub fn run(args: &ManArgs) -> anyhow::Result<Outcome> {
                 format!(
                     "no such subcommand `leakgate {}` (subcommands here: {})",
                     leakgate::escape::text(&path.join(" ")),
-                    if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                    if names.is_empty() {
+                        "none".to_string()
+                    } else {
+                        names.join(", ")
+                    }
                 )
             })?;
     }
@@ -107,14 +111,6 @@ fn ascii_roff(roff: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn non_ascii_becomes_glyph_escapes() {
-        assert_eq!(super::ascii_roff("a … b·"), "a \\[u2026] b\\[u00B7]");
-    }
-}
-
 /// Writes `cmd`'s page and every visible subcommand's, recursively, into
 /// `dir`; returns how many.
 fn write_all(cmd: &Command, dir: &Path) -> anyhow::Result<usize> {
@@ -130,4 +126,12 @@ fn write_all(cmd: &Command, dir: &Path) -> anyhow::Result<usize> {
         n += write_all(sub, dir)?;
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn non_ascii_becomes_glyph_escapes() {
+        assert_eq!(super::ascii_roff("a … b·"), "a \\[u2026] b\\[u00B7]");
+    }
 }

@@ -44,7 +44,13 @@ pub struct ConsoleArgs {
     /// Colour the text report, summaries, warnings and help: auto (on a
     /// terminal, unless NO_COLOR or CLICOLOR=0; CLICOLOR_FORCE=1 forces it),
     /// always, never. The flag wins over the environment.
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value = "auto")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
     pub color: output::ColorChoice,
     /// Print only findings and errors: no summaries, warnings, notes or progress.
     #[arg(short, long, global = true, conflicts_with = "verbose")]

@@ -218,7 +218,9 @@ fn color_for(stream: &impl IsTerminal, args: &OutputArgs) -> bool {
 
 /// Whether to colour `stream`, from `--color` and the environment.
 pub fn color_on(stream: &impl IsTerminal) -> bool {
-    resolve_color(console().color, stream.is_terminal(), &|v| std::env::var_os(v))
+    resolve_color(console().color, stream.is_terminal(), &|v| {
+        std::env::var_os(v)
+    })
 }
 
 /// The colour decision: `--color always|never` wins; under `auto`,
@@ -238,8 +240,7 @@ pub fn resolve_color(
             if set("CLICOLOR_FORCE").is_some_and(|v| v != OsStr::new("0")) {
                 return true;
             }
-            if set("NO_COLOR").is_some() || set("CLICOLOR").is_some_and(|v| v == OsStr::new("0"))
-            {
+            if set("NO_COLOR").is_some() || set("CLICOLOR").is_some_and(|v| v == OsStr::new("0")) {
                 return false;
             }
             is_terminal
@@ -306,9 +307,17 @@ mod tests {
         assert!(!resolve_color(Auto, true, &env(&[("CLICOLOR", "0")])));
         assert!(resolve_color(Auto, true, &env(&[("CLICOLOR", "1")])));
         assert!(resolve_color(Auto, false, &env(&[("CLICOLOR_FORCE", "1")])));
-        assert!(!resolve_color(Auto, false, &env(&[("CLICOLOR_FORCE", "0")])));
+        assert!(!resolve_color(
+            Auto,
+            false,
+            &env(&[("CLICOLOR_FORCE", "0")])
+        ));
         // The flag wins over every variable.
-        assert!(!resolve_color(Never, true, &env(&[("CLICOLOR_FORCE", "1")])));
+        assert!(!resolve_color(
+            Never,
+            true,
+            &env(&[("CLICOLOR_FORCE", "1")])
+        ));
         assert!(resolve_color(Always, false, &env(&[("NO_COLOR", "1")])));
     }
 

@@ -24,7 +24,7 @@ use std::time::Instant;
 Examples:
   leakgate policy                      check the current directory
   leakgate policy infra .github        check some directories
-  leakgate policy --fail-on high -f sarif --report policy.sarif
+  leakgate policy --fail-on high -f sarif -o policy.sarif
   leakgate policy rules list           the check catalogue
   leakgate policy rules check          run every check's examples"
 )]
@@ -92,6 +92,7 @@ pub fn run(args: PolicyArgs) -> anyhow::Result<Outcome> {
         },
     )
     .context("cannot load the configuration")?;
+    super::output::note_scanner(&root, args.config.as_deref(), &scanner);
     let target = args
         .paths
         .iter()
@@ -167,9 +168,17 @@ pub fn collect(
         let more = res.templates.len().saturating_sub(shown.len());
         report.scan.warnings.push(format!(
             "{} not checked (render them, e.g. `helm template`, and check the output): {}{}",
-            super::output::count(res.templates.len() as u64, "unrendered template", "unrendered templates"),
+            super::output::count(
+                res.templates.len() as u64,
+                "unrendered template",
+                "unrendered templates"
+            ),
             shown.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         ));
     }
     for p in &res.errors {

@@ -203,7 +203,11 @@ pub fn report_skips(skipped: &[leakgate::source::Skip], report: &mut Report) {
         } else if i == shown {
             super::output::warn(format!(
                 "more {} listed in the report (-v lists them all here)",
-                super::output::count((skipped.len() - i) as u64, "skipped file is", "skipped files are"),
+                super::output::count(
+                    (skipped.len() - i) as u64,
+                    "skipped file is",
+                    "skipped files are"
+                ),
             ));
         }
         report.scan.warnings.push(skip.to_string());

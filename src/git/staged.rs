@@ -245,7 +245,11 @@ fn with_libgit2(
         out.warnings.push(format!(
             "merge in progress: {} {} not scanned until resolved and staged: {}",
             paths.len(),
-            if paths.len() == 1 { "conflicted path" } else { "conflicted paths" },
+            if paths.len() == 1 {
+                "conflicted path"
+            } else {
+                "conflicted paths"
+            },
             paths.join(", ")
         ));
     }

@@ -222,7 +222,11 @@ pub fn write_summary(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
 
 /// The text report reduced for `--quiet`: the findings and the input
 /// errors, without warnings or the summary line.
-pub fn write_findings(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_findings(
+    report: &Report,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     text::write_quiet(report, opts, out)
 }
 
