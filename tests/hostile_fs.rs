@@ -149,8 +149,9 @@ fn skipped_files_are_named_and_strict_fails() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("1 file was skipped, not scanned (--strict)"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("1 file was skipped, not scanned (--strict)")
+    );
 }
 
 #[test]
