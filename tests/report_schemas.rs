@@ -95,9 +95,11 @@ fn sarif_rules_link_docs_and_score_only_what_is_scored() {
     assert_eq!(driver.get("informationUri").and_then(Value::as_str), home);
 
     // %SRCROOT% is declared, and every relative URI uses it.
-    assert!(run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"]
-        .as_str()
-        .is_some_and(|t| !t.is_empty()));
+    assert!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
     for result in run["results"].as_array().unwrap() {
         let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
         assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
@@ -116,7 +118,12 @@ fn sarif_rules_link_docs_and_score_only_what_is_scored() {
     let pat = rule("github-pat");
     assert_eq!(
         pat["helpUri"].as_str(),
-        builtin.get("github-pat").unwrap().references.first().map(String::as_str)
+        builtin
+            .get("github-pat")
+            .unwrap()
+            .references
+            .first()
+            .map(String::as_str)
     );
     assert!(pat["helpUri"].as_str().unwrap().starts_with("https://"));
     assert!(pat["help"]["markdown"]
@@ -147,7 +154,10 @@ fn sarif_rules_link_docs_and_score_only_what_is_scored() {
     // Policy checks link their catalogue reference and are scored by severity.
     let check = leakgate::policy::find_check("gha-write-all").unwrap();
     let policy = rule("gha-write-all");
-    assert_eq!(policy["helpUri"].as_str(), check.references.first().copied());
+    assert_eq!(
+        policy["helpUri"].as_str(),
+        check.references.first().copied()
+    );
     assert_eq!(policy["properties"]["security-severity"], "8.0");
     assert!(policy["properties"]["tags"]
         .as_array()
