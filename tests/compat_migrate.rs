@@ -208,3 +208,162 @@ fn deps_with_a_gitlab_report_is_refused_rather_than_dropping_findings() {
     assert!(stdout.is_empty());
     assert!(stderr.contains("leakgate deps -f gitlab"), "{stderr}");
 }
+
+/// The rows of the README's "Switching from gitleaks or detect-secrets"
+/// table: (before, after) command lines, exactly as printed.
+fn readme_switching_rows() -> Vec<(String, String)> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("## Switching from gitleaks or detect-secrets")
+        .expect("README has the switching section");
+    let section = &readme[start..];
+    let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
+    section[..end]
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim().trim_matches('|').split('|').collect();
+            match cells.as_slice() {
+                [before, after] => {
+                    let strip = |c: &str| {
+                        c.trim()
+                            .strip_prefix('`')?
+                            .strip_suffix('`')
+                            .map(String::from)
+                    };
+                    Some((strip(before)?, strip(after)?))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn git_in(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Jane Doe",
+            "-c",
+            "user.email=jane@example.com",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs a command line from the README as printed (split on spaces), with
+/// `leakgate` and `gitleaks` (a symlink to it) as the built binary.
+#[cfg(unix)]
+fn run_line(dir: &Path, bin: &Path, line: &str) -> (i32, String) {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let program = match words[0] {
+        "leakgate" => assert_cmd::cargo::cargo_bin("leakgate"),
+        "gitleaks" => bin.join("gitleaks"),
+        other => panic!("README line runs `{other}`"),
+    };
+    let out = std::process::Command::new(program)
+        .args(&words[1..])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("LEAKGATE_CONFIG")
+        .env_remove("GITLEAKS_CONFIG")
+        .env_remove("GITLEAKS_CONFIG_TOML")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// Every one-line change the README shows, run exactly as printed: the
+/// leakgate line finds what the gitleaks line (through a `gitleaks` symlink)
+/// finds, and the detect-secrets baseline suppresses what it audited.
+#[cfg(unix)]
+#[test]
+fn the_readme_switching_lines_run_as_printed() {
+    let rows = readme_switching_rows();
+    assert!(rows.len() >= 4, "{rows:?}");
+
+    // main has one commit; the branch adds a secret in a commit and stages another.
+    let committed = format!("ghp_{}", "R7kQ2mX9vL4pT8wZ1nB6cY3hJ5dF0sGaEuKi");
+    let staged = format!("ghp_{}", "Xb3Nq8Lw2Rt6Yz1Kp5Vm9Hc4Jd7Fs0GaQeUo");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let bin = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        assert_cmd::cargo::cargo_bin("leakgate"),
+        bin.path().join("gitleaks"),
+    )
+    .unwrap();
+    git_in(d, &["init", "-q"]);
+    std::fs::write(d.join("README"), "hello\n").unwrap();
+    git_in(d, &["add", "README"]);
+    git_in(d, &["commit", "-q", "-m", "Initial commit"]);
+    git_in(d, &["checkout", "-q", "-b", "feature"]);
+    std::fs::write(
+        d.join("deploy.sh"),
+        format!("export API_TOKEN=\"{committed}\"\n"),
+    )
+    .unwrap();
+    git_in(d, &["add", "deploy.sh"]);
+    git_in(d, &["commit", "-q", "-m", "Add deploy script"]);
+    std::fs::write(d.join("settings.py"), format!("API_TOKEN = \"{staged}\"\n")).unwrap();
+    git_in(d, &["add", "settings.py"]);
+
+    let mut ran = 0;
+    for (before, after) in &rows {
+        if after.contains(".secrets.baseline") {
+            // Audited as a false positive in detect-secrets: suppressed.
+            let baseline = detect_secrets_baseline(&sha1_hex(&staged), Some(false))
+                .replace("app/settings.py", "settings.py");
+            std::fs::write(d.join(".secrets.baseline"), baseline).unwrap();
+            let (code, out) = run_line(d, bin.path(), after);
+            assert_eq!(code, 0, "`{after}`:\n{out}");
+            // Without the audit entry the staged secret fails the commit.
+            std::fs::write(
+                d.join(".secrets.baseline"),
+                detect_secrets_baseline(&sha1_hex("another secret"), Some(false)),
+            )
+            .unwrap();
+            let (code, out) = run_line(d, bin.path(), after);
+            assert_eq!(code, 1, "`{after}`:\n{out}");
+            assert!(out.contains("settings.py"), "{out}");
+            std::fs::remove_file(d.join(".secrets.baseline")).unwrap();
+        } else {
+            assert!(before.starts_with("gitleaks "), "{before}");
+            let (code_before, out_before) = run_line(d, bin.path(), before);
+            let (code_after, out_after) = run_line(d, bin.path(), after);
+            assert_eq!(code_before, 1, "`{before}`:\n{out_before}");
+            assert_eq!(code_after, 1, "`{after}`:\n{out_after}");
+            let expected = if after.contains("--staged") {
+                "settings.py"
+            } else {
+                "deploy.sh"
+            };
+            assert!(out_after.contains(expected), "`{after}`:\n{out_after}");
+            assert!(!out_after.contains(&committed) && !out_after.contains(&staged));
+        }
+        ran += 1;
+    }
+    assert_eq!(ran, rows.len());
+}

@@ -10,12 +10,23 @@ use findings::*;
 use leakgate::report::{Format, Report};
 use serde_json::{json, Value};
 
+/// The official SARIF 2.1.0 schema: the shared copy beside the checkout
+/// (`../shared/schemas`) when there is one, else the identical fixture.
 fn sarif_validator() -> jsonschema::Validator {
-    let path = concat!(
+    let shared = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/schemas/sarif/sarif-schema-2.1.0.json"
+    );
+    let fixture = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/report/sarif-schema-2.1.0.json"
     );
-    let text = std::fs::read_to_string(path).expect("SARIF schema fixture");
+    let path = if std::path::Path::new(shared).is_file() {
+        shared
+    } else {
+        fixture
+    };
+    let text = std::fs::read_to_string(path).expect("SARIF schema");
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
     jsonschema::draft7::options()
         .should_validate_formats(true)
@@ -41,6 +52,117 @@ fn sarif_validates_for_every_kind_of_report() {
     for report in [empty, secrets_report(), deps_report(), mixed_report()] {
         assert_valid_sarif(&report);
     }
+}
+
+/// A policy finding for a check of the catalogue.
+fn policy_finding() -> leakgate::Finding {
+    let mut f = secret_finding();
+    f.kind = leakgate::FindingKind::Policy;
+    f.rule_id = "gha-write-all".into();
+    f.title = "Workflow grants write-all permissions".into();
+    f.secret = None;
+    f.location.path = ".github/workflows/ci.yml".into();
+    f
+}
+
+#[test]
+fn sarif_rules_link_docs_and_score_only_what_is_scored() {
+    let mut report = mixed_report();
+    // An advisory with a severity label but no CVSS score, and no URL.
+    let mut unscored = vuln_finding();
+    unscored.rule_id = "RUSTSEC-2099-0001".into();
+    unscored.severity = leakgate::Severity::High;
+    if let Some(v) = unscored.vulnerability.as_mut() {
+        v.id = "RUSTSEC-2099-0001".into();
+        v.cvss_score = None;
+        v.cvss_vector = None;
+        v.url = None;
+    }
+    report.findings.push(unscored);
+    report.findings.push(policy_finding());
+    let log = assert_valid_sarif(&report);
+    let run = &log["runs"][0];
+
+    // informationUri: the repository the binary knows, never a made-up one.
+    let home = [
+        env!("CARGO_PKG_HOMEPAGE"),
+        env!("CARGO_PKG_REPOSITORY"),
+        option_env!("LEAKGATE_REPOSITORY_URL").unwrap_or(""),
+    ]
+    .into_iter()
+    .find(|u| !u.is_empty());
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver.get("informationUri").and_then(Value::as_str), home);
+
+    // %SRCROOT% is declared, and every relative URI uses it.
+    assert!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
+    for result in run["results"].as_array().unwrap() {
+        let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+        assert!(!artifact["uri"].as_str().unwrap().starts_with('/'));
+    }
+
+    let rules = driver["rules"].as_array().unwrap();
+    let rule = |id: &str| {
+        rules
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("rule {id}"))
+    };
+    // A built-in secret rule links the provider documentation it was written from.
+    let builtin = leakgate::rules::RuleSet::builtin().unwrap();
+    let pat = rule("github-pat");
+    assert_eq!(
+        pat["helpUri"].as_str(),
+        builtin
+            .get("github-pat")
+            .unwrap()
+            .references
+            .first()
+            .map(String::as_str)
+    );
+    assert!(pat["helpUri"].as_str().unwrap().starts_with("https://"));
+    assert!(pat["help"]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("Reference: [github-pat](https://"));
+    // A rule id no built-in rule has (a user rule) links nothing.
+    assert!(builtin.get("aws-access-key-id").is_none());
+    assert!(rule("aws-access-key-id").get("helpUri").is_none());
+    // Secret rules are scored from their severity.
+    assert_eq!(pat["properties"]["security-severity"], "8.0");
+
+    // Dependency rules: the advisory URL, else its OSV record; CVSS or nothing.
+    let scored = rule("GHSA-c2qf-rxjj-qqgw");
+    assert_eq!(
+        scored["helpUri"],
+        "https://github.com/advisories/GHSA-c2qf-rxjj-qqgw"
+    );
+    assert_eq!(scored["properties"]["security-severity"], "7.5");
+    let unscored = rule("RUSTSEC-2099-0001");
+    assert_eq!(
+        unscored["helpUri"],
+        "https://osv.dev/vulnerability/RUSTSEC-2099-0001"
+    );
+    assert!(unscored["properties"].get("security-severity").is_none());
+    assert_eq!(unscored["defaultConfiguration"]["level"], "error");
+
+    // Policy checks link their catalogue reference and are scored by severity.
+    let check = leakgate::policy::find_check("gha-write-all").unwrap();
+    let policy = rule("gha-write-all");
+    assert_eq!(
+        policy["helpUri"].as_str(),
+        check.references.first().copied()
+    );
+    assert_eq!(policy["properties"]["security-severity"], "8.0");
+    assert!(policy["properties"]["tags"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("policy")));
 }
 
 #[test]

@@ -70,7 +70,7 @@ pub(super) fn log(report: &Report) -> Value {
     if semver::Version::parse(&report.tool.version).is_ok() {
         driver.insert("semanticVersion".into(), json!(report.tool.version));
     }
-    if let Some(uri) = information_uri() {
+    if let Some(uri) = tool_home() {
         driver.insert("informationUri".into(), json!(uri));
     }
     driver.insert("rules".into(), Value::Array(rules));
@@ -80,6 +80,11 @@ pub(super) fn log(report: &Report) -> Value {
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": driver },
+            "originalUriBaseIds": {
+                SRCROOT: {
+                    "description": { "text": "The root of the scanned git work tree (the scan root outside one). Every relative artifact URI is relative to it." }
+                }
+            },
             "invocations": [invocation(report)],
             "results": results,
         }]
@@ -141,7 +146,7 @@ fn rule(findings: &[&Finding]) -> Value {
             }
             full.push(')');
             let tags = vec!["security", "vulnerability", "dependency"];
-            (full, tags, v.url.clone())
+            (full, tags, Some(advisory_uri(v)))
         }
         (FindingKind::License, _) => (
             first.title.clone(),
@@ -162,21 +167,29 @@ fn rule(findings: &[&Finding]) -> Value {
                 first.title
             ),
             vec!["security", "secret", CWE_HARDCODED_CREDENTIALS],
-            None,
+            secret_rule_uri(&first.rule_id),
         ),
     };
     properties.insert("tags".into(), json!(tags));
-    if let Some(score) = security_severity(worst, cvss) {
+    let score = match first.kind {
+        // A dependency's score is its advisory's CVSS base score or nothing:
+        // a label such as "HIGH" is not turned into a number.
+        FindingKind::Vulnerability => cvss.map(|s| format!("{s:.1}")),
+        // Licences are not security findings (no `security` tag either).
+        FindingKind::License => None,
+        FindingKind::Secret | FindingKind::Policy => security_severity(worst, None),
+    };
+    if let Some(score) = score {
         properties.insert("security-severity".into(), json!(score));
     }
 
     let help = help_text(first);
     // GitHub shows `help.markdown` under the alert; link the advisory there.
     let markdown = match &help_uri {
-        Some(uri) if first.kind == FindingKind::Policy => {
-            format!("{help}\n\nReference: [{}]({uri})", first.rule_id)
+        Some(uri) if first.kind == FindingKind::Vulnerability => {
+            format!("{help}\n\nAdvisory: [{}]({uri})", first.rule_id)
         }
-        Some(uri) => format!("{help}\n\nAdvisory: [{}]({uri})", first.rule_id),
+        Some(uri) => format!("{help}\n\nReference: [{}]({uri})", first.rule_id),
         None => help.clone(),
     };
     let mut rule = json!({
@@ -191,6 +204,45 @@ fn rule(findings: &[&Finding]) -> Value {
         obj.insert("helpUri".into(), json!(uri));
     }
     rule
+}
+
+/// Where the tool is documented: the package's homepage or repository from
+/// `Cargo.toml`, else the repository URL the binary was built from
+/// (`LEAKGATE_REPOSITORY_URL` at build time, which the release workflow and
+/// the GitHub Action's `cargo install` fallback set). `None` when neither is
+/// known: SARIF wants an absolute URI, and none is made up.
+fn tool_home() -> Option<&'static str> {
+    information_uri().or(option_env!("LEAKGATE_REPOSITORY_URL").filter(|u| !u.is_empty()))
+}
+
+/// A vulnerability rule's page: the advisory's own URL, else its record on
+/// osv.dev (every id leakgate reports comes from an OSV record).
+fn advisory_uri(v: &crate::finding::VulnerabilityInfo) -> String {
+    match &v.url {
+        Some(url) if !url.is_empty() => url.clone(),
+        _ => format!(
+            "https://osv.dev/vulnerability/{}",
+            utf8_percent_encode(&v.id, PATH_KEEP)
+        ),
+    }
+}
+
+/// A secret rule's page: the provider documentation the built-in rule was
+/// written from, else the rule catalogue (`docs/RULES.md`, which lists every
+/// built-in rule) at this version in the tool's repository, when that is
+/// known. User rules (an id no built-in rule has) get none.
+fn secret_rule_uri(rule_id: &str) -> Option<String> {
+    let builtin = crate::rules::builtin::RULES
+        .iter()
+        .find(|r| r.id == rule_id)?;
+    if let Some(reference) = builtin.references.first() {
+        return Some((*reference).to_string());
+    }
+    let home = tool_home()?.trim_end_matches('/');
+    Some(format!(
+        "{home}/blob/v{}/docs/RULES.md",
+        env!("CARGO_PKG_VERSION")
+    ))
 }
 
 /// GitHub's `security-severity`: the CVSS base score when there is one, else
