@@ -44,7 +44,9 @@ pub struct PolicyArgs {
     /// Lowest severity that fails the run (exit 1).
     #[arg(long, value_enum, default_value = "any", value_name = "SEVERITY")]
     pub fail_on: FailOn,
-    /// Exit 2 when some file could not be read or parsed.
+    /// Stop with an error message when some file could not be read or
+    /// parsed (without it such files are named in the report and the run
+    /// still exits 2 after reporting every other file).
     #[arg(long)]
     pub strict: bool,
     #[command(flatten)]
@@ -64,16 +66,31 @@ pub enum PolicyCommand {
 /// `leakgate policy rules list|check`.
 #[derive(Debug, Subcommand)]
 pub enum PolicyRules {
-    /// One line per check: id, severity, family, title.
-    List,
+    /// One line per check: id, severity, family, title (`--format md`:
+    /// the Markdown catalogue of docs/policy.md, with rationale,
+    /// remediation and references).
+    List {
+        /// `text` (one line per check) or `md`.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
     /// Run every check on its examples; exit 1 naming any failure.
     Check,
+}
+
+/// Output of `leakgate policy rules list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// One line per check.
+    Text,
+    /// Markdown: a table, then one section per check.
+    Md,
 }
 
 /// Runs `leakgate policy`.
 pub fn run(args: PolicyArgs) -> anyhow::Result<Outcome> {
     match args.command {
-        Some(PolicyCommand::Rules(PolicyRules::List)) => return list(),
+        Some(PolicyCommand::Rules(PolicyRules::List { format })) => return list(format),
         Some(PolicyCommand::Rules(PolicyRules::Check)) => return check(),
         None => {}
     }
@@ -125,6 +142,11 @@ pub fn run(args: PolicyArgs) -> anyhow::Result<Outcome> {
             "{} could not be read or parsed (--strict)",
             super::output::count(report.scan.errors.len() as u64, "file", "files")
         );
+    }
+    if !report.scan.errors.is_empty() {
+        // Every readable file was reported; the unreadable or unparseable
+        // ones make the run an error, whatever the findings (as `deps`).
+        return Ok(Outcome::Findings(2));
     }
     Ok(outcome)
 }
@@ -181,13 +203,11 @@ pub fn collect(
             }
         ));
     }
-    for p in &res.errors {
-        super::output::warn(format_args!(
-            "{}: {}",
-            leakgate::escape::text(&p.path),
-            leakgate::escape::text(&p.message)
-        ));
+    for (path, why) in &res.skipped {
+        report.scan.warnings.push(format!("{path}: {why}"));
     }
+    // The errors go into the report (every format shows them; the text
+    // summary on stderr too): printing them here as well showed each twice.
     let failing = findings
         .iter()
         .filter(|f| fail_on.fails(f.severity, false))
@@ -198,24 +218,80 @@ pub fn collect(
     Ok(failing)
 }
 
-fn list() -> anyhow::Result<Outcome> {
+fn list(format: ListFormat) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
-    let mut text = String::new();
-    for c in catalogue() {
-        text.push_str(&format!(
-            "{:<40} {:<9} {:<11} {}\n",
-            c.id,
-            c.severity.as_str(),
-            c.family.as_str(),
-            c.title
-        ));
-    }
+    let text = match format {
+        ListFormat::Text => catalogue()
+            .map(|c| {
+                format!(
+                    "{:<40} {:<9} {:<11} {}\n",
+                    c.id,
+                    c.severity.as_str(),
+                    c.family.as_str(),
+                    c.title
+                )
+            })
+            .collect(),
+        ListFormat::Md => markdown(),
+    };
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(e) => return Err(e).context("cannot write to stdout"),
     }
     Ok(Outcome::Clean)
+}
+
+/// The catalogue as Markdown: a summary table, then per check its
+/// rationale, remediation, references and first example.
+fn markdown() -> String {
+    let cell = |s: &str| s.replace('|', "\\|");
+    let mut md = String::from("| Check | Severity | Family | Title |\n|---|---|---|---|\n");
+    for c in catalogue() {
+        md.push_str(&format!(
+            "| [`{}`](#{}) | {} | {} | {} |\n",
+            c.id,
+            c.id,
+            c.severity.as_str(),
+            c.family.as_str(),
+            cell(c.title)
+        ));
+    }
+    for c in catalogue() {
+        md.push_str(&format!(
+            "\n### `{}`\n\n**{}** · {} · {}\n\n{}\n\n**Fix:** {}\n",
+            c.id,
+            c.title,
+            c.severity.as_str(),
+            c.family.as_str(),
+            c.rationale,
+            c.remediation
+        ));
+        if !c.references.is_empty() {
+            md.push_str("\nReferences: ");
+            let refs: Vec<String> = c.references.iter().map(|r| format!("<{r}>")).collect();
+            md.push_str(&refs.join(", "));
+            md.push('\n');
+        }
+        if let Some(ex) = c.examples.first() {
+            let lang = match ex.path.rsplit('.').next() {
+                Some("tf") => "hcl",
+                Some("json") => "json",
+                _ => "yaml",
+            };
+            md.push_str(&format!(
+                "\nFires on line {} of `{}`:\n\n```{lang}\n{}```\n",
+                ex.line,
+                ex.path,
+                if ex.text.ends_with('\n') {
+                    ex.text.to_string()
+                } else {
+                    format!("{}\n", ex.text)
+                }
+            ));
+        }
+    }
+    md
 }
 
 fn check() -> anyhow::Result<Outcome> {

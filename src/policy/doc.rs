@@ -280,8 +280,174 @@ impl<'de> Visitor<'de> for EntriesVisitor {
     }
 }
 
+/// Most indentation repairs ([`repair_indentation`]) tried on one file.
+const MAX_REPAIRS: usize = 64;
+
 /// Parses every document of a (multi-document) YAML stream.
+///
+/// The parser is strict about YAML 1.2 indentation where the parsers that
+/// actually read these files (Kubernetes' and CloudFormation's, PyYAML) are
+/// lenient: the continuation lines of a multi-line quoted scalar, and the
+/// lines of a multi-line flow collection, indented no deeper than their key.
+/// Such a file is repaired by indenting the offending lines, which changes
+/// no value (leading blanks of those lines are not content) and no line
+/// number, and parsed again; anything else is an error.
 pub fn parse_yaml(text: &str) -> Result<Vec<Node>, ParseError> {
+    let mut repaired: Option<String> = None;
+    for _ in 0..=MAX_REPAIRS {
+        let current = repaired.as_deref().unwrap_or(text);
+        match parse_yaml_strict(current) {
+            Ok(docs) => return Ok(docs),
+            Err((err, mark)) => match mark.and_then(|m| repair_indentation(current, m)) {
+                Some(fixed) => repaired = Some(fixed),
+                None => return Err(err),
+            },
+        }
+    }
+    parse_yaml_strict(repaired.as_deref().unwrap_or(text)).map_err(|(e, _)| e)
+}
+
+/// [`parse_yaml`] of text that starts on line `first_line` of its file
+/// (one document of a stream): lines of nodes and errors are the file's.
+pub fn parse_yaml_at(text: &str, first_line: u32) -> Result<Vec<Node>, ParseError> {
+    let shift = first_line.saturating_sub(1);
+    let mut docs = parse_yaml(text).map_err(|mut e| {
+        if e.line > 0 {
+            e.line = e.line.saturating_add(shift);
+        }
+        e
+    })?;
+    if shift > 0 {
+        for d in &mut docs {
+            shift_lines(d, shift);
+        }
+    }
+    Ok(docs)
+}
+
+fn shift_lines(n: &mut Node, shift: u32) {
+    n.line = n.line.saturating_add(shift);
+    match &mut n.value {
+        Value::Seq(items) => items.iter_mut().for_each(|i| shift_lines(i, shift)),
+        Value::Map(m) => m.iter_mut().for_each(|(_, v)| shift_lines(v, shift)),
+        _ => {}
+    }
+}
+
+/// What an indentation error points at: 1-based line, 0-based char column,
+/// and whether it is the start of a quoted scalar.
+#[derive(Debug, Clone, Copy)]
+struct IndentError {
+    line: usize,
+    col: usize,
+    quoted: bool,
+}
+
+/// Indents the lines an [`IndentError`] is about, or `None` when the error
+/// is not one of the two lenient-parser shapes.
+fn repair_indentation(text: &str, at: IndentError) -> Option<String> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let start = at.line.checked_sub(1)?;
+    let first = *lines.get(start)?;
+    let indent_of = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    // Column of the key (after any `- ` sequence indicators) on a line.
+    let key_col = |l: &str| {
+        let mut i = indent_of(l);
+        let b = l.as_bytes();
+        while b.get(i) == Some(&b'-') && b.get(i + 1) == Some(&b' ') {
+            i += 2;
+            while b.get(i) == Some(&b' ') {
+                i += 1;
+            }
+        }
+        i
+    };
+    let mut pad = vec![0usize; lines.len()];
+    if at.quoted {
+        // The scalar starts at the mark: find its end, pad its later lines.
+        let quote = *first.as_bytes().get(first.char_indices().nth(at.col)?.0)?;
+        if quote != b'\'' && quote != b'"' {
+            return None;
+        }
+        let want = key_col(first) + 1;
+        let offset = first.char_indices().nth(at.col)?.0 + 1;
+        let mut escaped = false;
+        let mut closed = false;
+        'lines: for (i, line) in lines.iter().enumerate().skip(start) {
+            if i > start && line.trim().is_empty() {
+                continue;
+            }
+            if i > start && indent_of(line) < want {
+                pad[i] = want - indent_of(line);
+            }
+            let from = if i == start { offset } else { 0 };
+            let bytes = line.as_bytes();
+            let mut j = from;
+            while j < bytes.len() {
+                let c = bytes[j];
+                if quote == b'"' {
+                    if escaped {
+                        escaped = false;
+                    } else if c == b'\\' {
+                        escaped = true;
+                    } else if c == b'"' {
+                        closed = true;
+                        break 'lines;
+                    }
+                } else if c == b'\'' {
+                    if bytes.get(j + 1) == Some(&b'\'') {
+                        j += 1;
+                    } else {
+                        closed = true;
+                        break 'lines;
+                    }
+                }
+                j += 1;
+            }
+        }
+        if !closed {
+            return None;
+        }
+    } else {
+        // Inside a multi-line flow collection: the offending line closes or
+        // continues one, or follows a line that opens or continues one.
+        let line = first;
+        let here = line.trim_start_matches(' ');
+        let prev = lines[..start]
+            .iter()
+            .rev()
+            .map(|l| l.trim_end())
+            .find(|l| !l.trim().is_empty())?;
+        let in_flow = here.starts_with([']', '}', ','])
+            || prev.ends_with(['[', '{', ','])
+            || (prev.trim_start().starts_with(['"', '\'']) && prev.ends_with(['"', '\'']));
+        if !in_flow || at.col != indent_of(line) {
+            return None;
+        }
+        // One deeper than the innermost block key above it.
+        let owner = lines[..start]
+            .iter()
+            .rev()
+            .find(|l| {
+                let t = l.trim();
+                !t.is_empty() && !t.starts_with(['"', '\'', ']', '}', ',', '#']) && t.contains(':')
+            })
+            .map_or(0, |l| indent_of(l));
+        pad[start] = (owner + 1).saturating_sub(indent_of(line)).max(1);
+    }
+    if pad.iter().all(|p| *p == 0) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + pad.iter().sum::<usize>());
+    for (line, p) in lines.iter().zip(&pad) {
+        out.extend(std::iter::repeat_n(' ', *p));
+        out.push_str(line);
+    }
+    Some(out)
+}
+
+/// [`parse_yaml`] without repairs; an indentation error also says where.
+fn parse_yaml_strict(text: &str) -> Result<Vec<Node>, (ParseError, Option<IndentError>)> {
     use saphyr_parser::{Event, Parser, ScalarStyle};
 
     enum Open {
@@ -313,9 +479,22 @@ pub fn parse_yaml(text: &str) -> Result<Vec<Node>, ParseError> {
 
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| {
-            ParseError::at(
-                u32::try_from(e.marker().line()).unwrap_or(0),
-                format!("invalid YAML: {}", e.info()),
+            let m = e.marker();
+            let repairable = match e.info() {
+                "invalid indentation in quoted scalar" => Some(true),
+                "invalid indentation" | "invalid indentation in flow construct" => Some(false),
+                _ => None,
+            };
+            (
+                ParseError::at(
+                    u32::try_from(m.line()).unwrap_or(0),
+                    format!("invalid YAML: {}", e.info()),
+                ),
+                repairable.map(|quoted| IndentError {
+                    line: m.line(),
+                    col: m.col(),
+                    quoted,
+                }),
             )
         })?;
         let line = u32::try_from(span.start.line()).unwrap_or(0);
@@ -334,9 +513,9 @@ pub fn parse_yaml(text: &str) -> Result<Vec<Node>, ParseError> {
             }
             Event::SequenceStart(anchor, tag) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(ParseError::at(
-                        line,
-                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                    return Err((
+                        ParseError::at(line, format!("nesting deeper than {MAX_DEPTH} levels")),
+                        None,
                     ));
                 }
                 let opaque = tag.is_some_and(|t| t.handle == "!");
@@ -344,9 +523,9 @@ pub fn parse_yaml(text: &str) -> Result<Vec<Node>, ParseError> {
             }
             Event::MappingStart(anchor, tag) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(ParseError::at(
-                        line,
-                        format!("nesting deeper than {MAX_DEPTH} levels"),
+                    return Err((
+                        ParseError::at(line, format!("nesting deeper than {MAX_DEPTH} levels")),
+                        None,
                     ));
                 }
                 let opaque = tag.is_some_and(|t| t.handle == "!");
@@ -373,7 +552,9 @@ pub fn parse_yaml(text: &str) -> Result<Vec<Node>, ParseError> {
                         };
                         (Node::new(l, value), a)
                     }
-                    None => return Err(ParseError::at(line, "unbalanced YAML collection end")),
+                    None => {
+                        return Err((ParseError::at(line, "unbalanced YAML collection end"), None))
+                    }
                 };
                 if anchor > 0 {
                     anchors.push((anchor, node.clone()));
@@ -386,14 +567,17 @@ pub fn parse_yaml(text: &str) -> Result<Vec<Node>, ParseError> {
                     .rev()
                     .find(|(a, _)| *a == id)
                     .map(|(_, n)| n.clone())
-                    .ok_or_else(|| ParseError::at(line, "alias to an unknown anchor"))?;
+                    .ok_or_else(|| (ParseError::at(line, "alias to an unknown anchor"), None))?;
                 let size = count_nodes(&target);
                 if size > alias_budget {
-                    return Err(ParseError::at(
-                        line,
-                        format!(
+                    return Err((
+                        ParseError::at(
+                            line,
+                            format!(
                             "YAML aliases expand to more than {MAX_ALIAS_NODES} nodes (alias bomb?)"
                         ),
+                        ),
+                        None,
                     ));
                 }
                 alias_budget -= size;

@@ -40,23 +40,43 @@ pub fn check_manifest(doc: &Node, hits: &mut Vec<Hit>) {
         "Role" | "ClusterRole" => rbac_rules(doc, &owner, hits),
         "RoleBinding" | "ClusterRoleBinding" => binding(doc, &owner, hits),
         _ => {
-            let spec = match kind {
-                "Pod" => doc.get("spec"),
-                "CronJob" => doc.path(&["spec", "jobTemplate", "spec", "template", "spec"]),
-                "Deployment"
-                | "StatefulSet"
-                | "DaemonSet"
-                | "ReplicaSet"
-                | "Job"
-                | "ReplicationController" => doc.path(&["spec", "template", "spec"]),
-                "PodTemplate" => doc.path(&["template", "spec"]),
-                _ => None,
-            };
+            let spec = WORKLOADS
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .and_then(|(_, path)| doc.path(path));
             if let Some(spec) = spec.filter(|s| s.is_map()) {
                 pod_spec(spec, &owner, hits);
             }
         }
     }
+}
+
+/// Workload kinds and where their pod spec is.
+const WORKLOADS: &[(&str, &[&str])] = &[
+    ("Pod", &["spec"]),
+    (
+        "CronJob",
+        &["spec", "jobTemplate", "spec", "template", "spec"],
+    ),
+    ("Deployment", &["spec", "template", "spec"]),
+    ("StatefulSet", &["spec", "template", "spec"]),
+    ("DaemonSet", &["spec", "template", "spec"]),
+    ("ReplicaSet", &["spec", "template", "spec"]),
+    ("Job", &["spec", "template", "spec"]),
+    ("ReplicationController", &["spec", "template", "spec"]),
+    ("PodTemplate", &["template", "spec"]),
+];
+
+/// RBAC kinds the checks read.
+const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
+
+/// True when some check reads documents of `kind` (workloads, RBAC,
+/// lists). Documents of other kinds (CRDs, ConfigMaps, Services...) need
+/// not be parsed at all.
+pub fn reads_kind(kind: &str) -> bool {
+    kind.ends_with("List")
+        || RBAC_KINDS.contains(&kind)
+        || WORKLOADS.iter().any(|(k, _)| *k == kind)
 }
 
 fn rbac_rules(doc: &Node, owner: &str, hits: &mut Vec<Hit>) {
@@ -223,7 +243,11 @@ fn pod_spec(spec: &Node, owner: &str, hits: &mut Vec<Hit>) {
                 .and_then(Node::as_str)
                 .and_then(|u| u.parse::<u64>().ok())
                 .is_some();
-            if !non_root && !uid_set && user.is_none() && list != "ephemeralContainers" {
+            // A container without `image` is a partial one (a kustomize or
+            // strategic-merge patch): its base sets what it leaves out.
+            let complete = c.get("image").is_some();
+            if complete && !non_root && !uid_set && user.is_none() && list != "ephemeralContainers"
+            {
                 hits.push(Hit::new(
                     "k8s-run-as-non-root-missing",
                     c.line,
@@ -419,6 +443,8 @@ pub const CHECKS: &[Check] = &[
         negatives: &[
             Example { path: "deploy.yaml", text: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      securityContext:\n        runAsNonRoot: true\n      containers:\n        - name: web\n          image: example/web:1\n", line: 0 },
             Example { path: "cm.yaml", text: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  containers: x\n", line: 0 },
+            // A kustomize patch: the base Deployment sets the image and the security context.
+            Example { path: "overlays/deploy-patch.yaml", text: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: web\n          env:\n            - name: REPLICAS\n              value: \"2\"\n", line: 0 },
         ],
     },
     Check {

@@ -152,11 +152,7 @@ pub fn check_text(path: &str, text: &str) -> Outcome {
                 actions::check_workflow(d, text, &mut hits);
             }
         }),
-        Format::Kubernetes => parse_yaml(text).map(|docs| {
-            for d in &docs {
-                k8s::check_manifest(d, &mut hits);
-            }
-        }),
+        Format::Kubernetes => kubernetes(text, &mut hits),
     };
     match parsed {
         Ok(()) => {
@@ -172,6 +168,80 @@ pub fn check_text(path: &str, text: &str) -> Outcome {
         }
         Err(e) => Outcome::Invalid(format, e),
     }
+}
+
+/// Checks a Kubernetes manifest stream document by document. A document
+/// whose top-level `kind:` line names a kind no check reads (a CRD, a
+/// ConfigMap: most of the bytes of an install bundle) is not parsed; every
+/// other one is, with its lines counted from the start of the file.
+fn kubernetes(text: &str, hits: &mut Vec<Hit>) -> Result<(), ParseError> {
+    // Directives (`%YAML`) apply across the `---` that follows: no split.
+    let directives = text.starts_with('%') || text.contains("\n%");
+    if directives {
+        for d in &parse_yaml(text)? {
+            k8s::check_manifest(d, hits);
+        }
+        return Ok(());
+    }
+    for (first_line, chunk) in yaml_documents(text) {
+        if top_level_kind(chunk).is_some_and(|k| !k8s::reads_kind(k)) {
+            continue;
+        }
+        for d in &doc::parse_yaml_at(chunk, first_line)? {
+            k8s::check_manifest(d, hits);
+        }
+    }
+    Ok(())
+}
+
+/// The documents of a YAML stream without directives, split before each
+/// `---` marker line (a marker at column 0 cannot occur inside any scalar),
+/// with the 1-based line each starts on.
+fn yaml_documents(text: &str) -> Vec<(u32, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut start_line = 1u32;
+    let mut line = 1u32;
+    let mut at = 0usize;
+    let bytes = text.as_bytes();
+    while at < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+        let l = &bytes[at..end];
+        let marker = l.starts_with(b"---")
+            && l.get(3)
+                .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+        if marker && at > start {
+            out.push((start_line, &text[start..at]));
+            start = at;
+            start_line = line;
+        }
+        at = end;
+        line = line.saturating_add(1);
+    }
+    if start < text.len() || out.is_empty() {
+        out.push((start_line, &text[start..]));
+    }
+    out
+}
+
+/// The value of the one top-level `kind:` line of a document, if there is
+/// exactly one and it is a plain or quoted scalar on that line.
+fn top_level_kind(doc: &str) -> Option<&str> {
+    let mut found = None;
+    for l in doc.lines() {
+        if let Some(rest) = l.strip_prefix("kind:") {
+            if found.is_some() {
+                return None;
+            }
+            let v = rest.split(" #").next().unwrap_or("").trim();
+            let v = v.trim_matches(|c| c == '"' || c == '\'');
+            if v.is_empty() || v.contains(['{', '[', '&', '*', '!', '|', '>']) {
+                return None;
+            }
+            found = Some(v);
+        }
+    }
+    found
 }
 
 fn cloudformation(doc: &Node, hits: &mut Vec<Hit>) {

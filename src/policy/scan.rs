@@ -6,8 +6,10 @@
 use super::{check_text, file_findings, Outcome, MAX_FILE_SIZE};
 use crate::report::{Problem, Stats};
 use crate::source::fs::collect_files;
+use crate::source::read::{open_regular, OpenRefusal};
 use crate::Finding;
 use rayon::prelude::*;
+use std::io::Read;
 use std::path::PathBuf;
 
 /// Stats keys of a policy scan.
@@ -18,6 +20,8 @@ pub mod keys {
     pub const FILES_NOT_APPLICABLE: &str = "policy_files_not_applicable";
     /// Unrendered templates (Helm): not checked, named in a warning.
     pub const TEMPLATES_SKIPPED: &str = "policy_templates_skipped";
+    /// Files not read for safety (links out of the root, broken links, FIFOs).
+    pub const FILES_SKIPPED_UNSAFE: &str = "policy_files_skipped_unsafe";
     /// Files skipped by a config allowlist.
     pub const FILES_ALLOWLISTED: &str = "files_skipped_allowlisted";
 }
@@ -33,6 +37,9 @@ pub struct PolicyScan {
     pub errors: Vec<Problem>,
     /// Unrendered templates that were not checked.
     pub templates: Vec<String>,
+    /// Files not read for safety (links out of the root, broken links,
+    /// FIFOs, devices), with the reason.
+    pub skipped: Vec<(String, String)>,
 }
 
 enum FileResult {
@@ -40,6 +47,9 @@ enum FileResult {
     NotApplicable,
     Allowlisted,
     Template(String),
+    /// Not a regular file inside the root (a link out of it, a broken
+    /// link, a FIFO or device): not read, named in a warning.
+    Skipped(String, String),
     Error(Problem),
 }
 
@@ -73,23 +83,31 @@ pub fn scan_paths(
                     message,
                 })
             };
-            let meta = match std::fs::metadata(&f.fs_path) {
-                Ok(m) => m,
-                Err(e) => return problem(e.to_string()),
+            // The secret scan's rules: no link out of the root followed, no
+            // FIFO or device opened, the size bounded while reading.
+            let (file, size) = match open_regular(&f.fs_path, f.root.as_deref()) {
+                Ok(opened) => opened,
+                // A link to a directory: the walker lists its files.
+                Err(OpenRefusal::NotRegular("directory")) => return FileResult::NotApplicable,
+                Err(OpenRefusal::Io(e)) => return problem(e),
+                Err(refusal) => {
+                    return FileResult::Skipped(display.to_string(), refusal.to_string())
+                }
             };
-            if !meta.is_file() {
-                return FileResult::NotApplicable;
-            }
-            if meta.len() > MAX_FILE_SIZE {
+            if size > MAX_FILE_SIZE {
                 return problem(format!(
-                    "{} bytes exceeds the policy input limit of {MAX_FILE_SIZE} bytes; not checked",
-                    meta.len()
+                    "{size} bytes exceeds the policy input limit of {MAX_FILE_SIZE} bytes; not checked"
                 ));
             }
-            let data = match std::fs::read(&f.fs_path) {
-                Ok(d) => d,
-                Err(e) => return problem(e.to_string()),
-            };
+            let mut data = Vec::new();
+            if let Err(e) = file.take(MAX_FILE_SIZE + 1).read_to_end(&mut data) {
+                return problem(e.to_string());
+            }
+            if data.len() as u64 > MAX_FILE_SIZE {
+                return problem(format!(
+                    "grew past the policy input limit of {MAX_FILE_SIZE} bytes while being read; not checked"
+                ));
+            }
             let Ok(text) = std::str::from_utf8(&data) else {
                 return match super::classify(display, "") {
                     Some(_) => problem("not valid UTF-8; not checked".into()),
@@ -119,6 +137,10 @@ pub fn scan_paths(
             FileResult::Template(p) => {
                 out.stats.add(keys::TEMPLATES_SKIPPED, 1);
                 out.templates.push(p);
+            }
+            FileResult::Skipped(p, why) => {
+                out.stats.add(keys::FILES_SKIPPED_UNSAFE, 1);
+                out.skipped.push((p, why));
             }
             FileResult::Error(p) => out.errors.push(p),
         }

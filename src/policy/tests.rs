@@ -160,3 +160,48 @@ fn hostile_yaml_is_an_error_not_a_hang() {
         Outcome::Invalid(Format::Terraform, _)
     ));
 }
+
+#[test]
+fn manifest_streams_are_checked_per_document_with_file_lines() {
+    // A CRD (not read by any check) between two workloads: the lines of the
+    // later documents are the file's, and `---` inside a block scalar
+    // (indented) does not split.
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  hostPID: true\n  containers:\n    - name: c\n      image: x\n      securityContext: {runAsNonRoot: true}\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: big\nspec:\n  description: |\n    text\n    ---\n    more\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\nspec:\n  hostNetwork: true\n  containers: []\n";
+    assert_eq!(
+        hits("k8s/all.yaml", text),
+        vec![("k8s-host-pid", 6), ("k8s-host-network", 27)]
+    );
+    let docs = yaml_documents(text);
+    assert_eq!(
+        docs.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+        vec![1, 11, 21]
+    );
+    assert_eq!(top_level_kind(docs[1].1), Some("CustomResourceDefinition"));
+    assert!(!k8s::reads_kind("CustomResourceDefinition"));
+    assert!(k8s::reads_kind("Deployment") && k8s::reads_kind("PodList"));
+    // An error in a later document is on the file's line.
+    let bad = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: [b\n";
+    match check_text("k8s/bad.yaml", bad) {
+        Outcome::Invalid(Format::Kubernetes, e) => assert!(e.line >= 8, "{e}"),
+        other => panic!("{other:?}"),
+    }
+    // Without a clear top-level kind the document is parsed.
+    assert_eq!(top_level_kind("kind: {a: 1}\n"), None);
+    assert_eq!(top_level_kind("kind: Pod\nkind: Job\n"), None);
+    assert_eq!(top_level_kind("kind: \"Pod\" # c\n"), Some("Pod"));
+}
+
+#[test]
+fn lenient_indentation_is_repaired_without_moving_lines() {
+    // Continuation of a quoted scalar at its key's column.
+    let docs = doc::parse_yaml("a:\n  b: 'one\n  two'\n  c: true\n").unwrap();
+    assert_eq!(docs[0].path(&["a", "b"]).unwrap().as_str(), Some("one two"));
+    assert_eq!(docs[0].path(&["a", "c"]).unwrap().line, 4);
+    // A flow list closed at its key's column.
+    let docs = doc::parse_yaml("m:\n  k: [\n    \"x\",\n    \"y\"\n  ]\n  n: 1\n").unwrap();
+    assert_eq!(docs[0].path(&["m", "k"]).unwrap().items().len(), 2);
+    assert_eq!(docs[0].path(&["m", "n"]).unwrap().line, 6);
+    // Real structural errors stay errors.
+    assert!(doc::parse_yaml("a:\n  b: 1\n c: 2\n").is_err());
+    assert!(doc::parse_yaml("a: 'unterminated\n").is_err());
+}

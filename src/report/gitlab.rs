@@ -1,18 +1,26 @@
-//! GitLab security reports: the Secret Detection report for secret findings
-//! and the Dependency Scanning report for vulnerability findings (security
-//! report schemas v15.2.1), so merge requests and the vulnerability report
-//! show leakgate's findings natively.
+//! GitLab security reports: the Secret Detection report for secret findings,
+//! the Dependency Scanning report for vulnerability findings and the SAST
+//! report for policy findings (security report schemas v15.2.1), so merge
+//! requests and the vulnerability report show leakgate's findings natively.
+//! SAST is the type GitLab's own infrastructure-as-code scanning writes
+//! (`artifacts:reports:sast`), so misconfigured IAM, storage, workflow and
+//! Kubernetes code lands where GitLab users look for IaC findings.
 //!
 //! **One report type per document.** GitLab reads one type per CI artifact
-//! (`artifacts:reports:secret_detection` or `:dependency_scanning`), so a
-//! report cannot mix kinds. The type is chosen as follows:
+//! (`artifacts:reports:secret_detection`, `:dependency_scanning`, `:sast`),
+//! so a report cannot mix kinds. The type is chosen as follows:
 //! - any secret finding → `secret_detection`, with only the secret findings;
 //!   vulnerability findings in the same report are left out and a `warn`
 //!   scan message says how many (run `leakgate deps --format gitlab` for them:
 //!   a leaked credential must never be hidden behind a dependency report);
-//! - only vulnerability findings → `dependency_scanning`;
+//! - else any vulnerability finding → `dependency_scanning`;
+//! - else any policy finding → `sast`;
 //! - no findings → by `scan.command` (`deps`/`sbom-check` → dependency
-//!   scanning, anything else → secret detection).
+//!   scanning, `policy` → SAST, anything else → secret detection).
+//!
+//! Policy findings are never left out: a report that mixes them with secret
+//! or vulnerability findings (`scan --policy`) is refused with an error that
+//! says which command writes their SAST report.
 //!
 //! Schema points honoured: `scan.start_time`/`end_time` are UTC without zone
 //! (`YYYY-MM-DDTHH:MM:SS`, the schema's pattern); secret locations require a
@@ -44,6 +52,7 @@ const SOLUTION_MAX: usize = 7000;
 enum ReportType {
     SecretDetection,
     DependencyScanning,
+    Sast,
 }
 
 impl ReportType {
@@ -51,6 +60,7 @@ impl ReportType {
         match self {
             ReportType::SecretDetection => "secret_detection",
             ReportType::DependencyScanning => "dependency_scanning",
+            ReportType::Sast => "sast",
         }
     }
 
@@ -58,6 +68,7 @@ impl ReportType {
         match self {
             ReportType::SecretDetection => "secret-detection-report-format.json",
             ReportType::DependencyScanning => "dependency-scanning-report-format.json",
+            ReportType::Sast => "sast-report-format.json",
         }
     }
 
@@ -65,6 +76,7 @@ impl ReportType {
         match self {
             ReportType::SecretDetection => FindingKind::Secret,
             ReportType::DependencyScanning => FindingKind::Vulnerability,
+            ReportType::Sast => FindingKind::Policy,
         }
     }
 
@@ -75,7 +87,11 @@ impl ReportType {
             report.scan.command.contains("deps") || report.scan.command.contains("sbom");
         if has(FindingKind::Secret) {
             ReportType::SecretDetection
-        } else if has(FindingKind::Vulnerability) || deps_command {
+        } else if has(FindingKind::Vulnerability) {
+            ReportType::DependencyScanning
+        } else if has(FindingKind::Policy) || report.scan.command == "policy" {
+            ReportType::Sast
+        } else if deps_command {
             ReportType::DependencyScanning
         } else {
             ReportType::SecretDetection
@@ -83,13 +99,37 @@ impl ReportType {
     }
 }
 
-/// Writes the GitLab report, pretty-printed.
+/// Writes the GitLab report, pretty-printed; refuses (an `InvalidInput`
+/// error, nothing written) a report whose policy findings would not fit.
 pub(super) fn write(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    if let Some(reason) = refusal(report) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, reason));
+    }
     serde_json::to_writer_pretty(&mut *out, &document(report, opts))?;
     writeln!(out)
 }
 
-/// The GitLab report as a JSON value.
+/// Why `report` cannot be one GitLab report without dropping findings:
+/// policy findings next to secret or vulnerability findings.
+fn refusal(report: &Report) -> Option<String> {
+    let policy = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Policy)
+        .count();
+    let kind = ReportType::for_report(report);
+    (policy > 0 && kind != ReportType::Sast).then(|| {
+        format!(
+            "{policy} policy finding(s) belong in a GitLab SAST report, the other findings in a {} report, \
+             and one GitLab report holds one type: run `leakgate policy -f gitlab` for the policy findings \
+             and this command without --policy for the rest",
+            kind.name()
+        )
+    })
+}
+
+/// The GitLab report as a JSON value (see [`refusal`] for the one shape
+/// [`write`] does not accept).
 pub(super) fn document(report: &Report, opts: &RenderOptions) -> Value {
     let kind = ReportType::for_report(report);
     let (included, left_out): (Vec<&Finding>, Vec<&Finding>) =
@@ -99,6 +139,7 @@ pub(super) fn document(report: &Report, opts: &RenderOptions) -> Value {
         .map(|f| match kind {
             ReportType::SecretDetection => secret(f),
             ReportType::DependencyScanning => dependency(f),
+            ReportType::Sast => sast(f),
         })
         .collect();
 
@@ -115,26 +156,7 @@ pub(super) fn document(report: &Report, opts: &RenderOptions) -> Value {
             .iter()
             .map(|w| json!({ "level": "warn", "value": w })),
     );
-    if !left_out.is_empty() && kind == ReportType::DependencyScanning {
-        // Licence findings (`deps --deny-license`): the schema has no place for them.
-        messages.push(json!({
-            "level": "warn",
-            "value": format!(
-                "{} licence finding(s) are not in this dependency scanning report; \
-                 use --format json or sarif to see them",
-                left_out.len()
-            ),
-        }));
-    } else if !left_out.is_empty() {
-        messages.push(json!({
-            "level": "warn",
-            "value": format!(
-                "{} vulnerability finding(s) are not in this secret detection report; \
-                 run `leakgate deps --format gitlab` for a dependency scanning report",
-                left_out.len()
-            ),
-        }));
-    }
+    messages.extend(left_out_messages(kind, &left_out));
 
     let end = opts
         .finished_at
@@ -250,6 +272,96 @@ fn secret(f: &Finding) -> Value {
         }],
         "location": location,
     })
+}
+
+/// One `warn` message per kind of finding this report type has no place
+/// for, naming the kind and where to see those findings.
+fn left_out_messages(kind: ReportType, left_out: &[&Finding]) -> Vec<Value> {
+    let here = kind.name().replace('_', " ");
+    let mut out = Vec::new();
+    for (k, what, remedy) in [
+        (
+            FindingKind::Vulnerability,
+            "vulnerability",
+            "run `leakgate deps --format gitlab` for a dependency scanning report",
+        ),
+        (
+            FindingKind::License,
+            "licence",
+            "use --format json or sarif to see them",
+        ),
+        (
+            FindingKind::Policy,
+            "policy",
+            "run `leakgate policy --format gitlab` for a SAST report",
+        ),
+        (
+            FindingKind::Secret,
+            "secret",
+            "run `leakgate scan --format gitlab` for a secret detection report",
+        ),
+    ] {
+        let n = left_out.iter().filter(|f| f.kind == k).count();
+        if n > 0 {
+            out.push(json!({
+                "level": "warn",
+                "value": format!("{n} {what} finding(s) are not in this {here} report; {remedy}"),
+            }));
+        }
+    }
+    out
+}
+
+/// A policy finding as a SAST vulnerability: the check as identifier, the
+/// offending line as location, the finding's help (what was found and what
+/// to change) as solution.
+fn sast(f: &Finding) -> Value {
+    let loc = &f.location;
+    let mut location = Map::new();
+    location.insert("file".into(), json!(loc.path));
+    if loc.line > 0 {
+        location.insert("start_line".into(), json!(loc.line));
+        location.insert(
+            "end_line".into(),
+            json!(loc.end_line.unwrap_or(loc.line).max(loc.line)),
+        );
+    }
+    let mut identifiers = vec![json!({
+        "type": "leakgate_policy_check",
+        "name": truncate(&format!("leakgate policy check {}", f.rule_id), NAME_MAX),
+        "value": f.rule_id,
+    })];
+    let check = crate::policy::find_check(&f.rule_id);
+    if let Some(url) = check.and_then(|c| c.references.first()) {
+        if let Some(obj) = identifiers[0].as_object_mut() {
+            obj.insert("url".into(), json!(url));
+        }
+    }
+    let mut description = format!("{} at {}", f.title, position(loc));
+    if let Some(c) = check {
+        description.push_str(&format!(". {}", c.rationale));
+    }
+    let mut vuln = json!({
+        "id": uuid(ReportType::Sast, f),
+        "category": ReportType::Sast.name(),
+        "name": truncate(&f.title, NAME_MAX),
+        "description": description,
+        "severity": severity(f.severity),
+        "identifiers": identifiers,
+        "location": location,
+    });
+    if let Some(obj) = vuln.as_object_mut() {
+        if !f.help.is_empty() {
+            obj.insert("solution".into(), json!(truncate(&f.help, SOLUTION_MAX)));
+        }
+        let links: Vec<Value> = check
+            .map(|c| c.references.iter().map(|u| json!({ "url": u })).collect())
+            .unwrap_or_default();
+        if !links.is_empty() {
+            obj.insert("links".into(), Value::Array(links));
+        }
+    }
+    vuln
 }
 
 fn dependency(f: &Finding) -> Value {
