@@ -9,7 +9,7 @@ The output is deterministic for a given count.
 
     python3 scripts/gen-package-lock.py 1000000 big/package-lock.json
 
-1M packages give about 222 MB of JSON.
+1M packages give about 327 MB of JSON (npm-shaped entries, two-space indent).
 """
 
 import base64
