@@ -102,7 +102,7 @@ fn default_is_schema_valid_cyclonedx_1_6_of_the_whole_tree() {
         .unwrap();
     assert_eq!(debug["scope"], "optional");
     assert_eq!(debug["hashes"][0]["alg"], "SHA-512");
-    assert_eq!(debug["licenses"][0]["expression"], "MIT");
+    assert_eq!(debug["licenses"][0]["license"]["id"], "MIT");
 }
 
 #[test]

@@ -165,7 +165,7 @@ fn run_check(args: CheckArgs) -> anyhow::Result<Outcome> {
 
 fn run_generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
     let product = args.product()?;
-    let (inv, errors) = inventory_all(&args.paths)?;
+    let (mut inv, errors) = inventory_all(&args.paths)?;
     // One bad lockfile must not hide the others: name each, write the
     // document from the readable ones, and exit 2 at the end.
     for e in &errors {
@@ -180,7 +180,16 @@ fn run_generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
         // Nothing readable: an empty SBOM would read as "no dependencies".
         anyhow::bail!("no lockfile could be read ({} failed)", errors.len());
     }
-    let packages: Vec<Package> = inv.packages().cloned().collect();
+    // Moved out of the inventory, not copied: a 1M-package lockfile's
+    // packages are the largest thing this command holds.
+    let mut packages: Vec<Package> = Vec::new();
+    for l in &mut inv.lockfiles {
+        if packages.is_empty() {
+            packages = std::mem::take(&mut l.packages);
+        } else {
+            packages.append(&mut l.packages);
+        }
+    }
     let root_name = root_name(&inv.root);
     let write = |out: &mut dyn Write| -> anyhow::Result<()> {
         match product {

@@ -7,10 +7,12 @@
 //! the Gemfile asks for (`name!` when pinned to a source). `PATH` gems are
 //! local code: listed with no version (the `remote:` directory noted). A gem locked for several platforms is one
 //! package; the platform suffix is not part of the version. `CHECKSUMS`
-//! (Bundler 2.5+) gives SHA-256 digests. Gemfile.lock records no dev groups.
+//! (Bundler 2.5+) gives SHA-256 digests. Gemfile.lock records no dev groups: they come from the `Gemfile`
+//! beside it (see [`Manifest`]).
 
 use super::collect::{Collector, Entry};
 use super::lines::line_number;
+use super::manifest::Manifest;
 use super::{hash, Ecosystem, Input, InventoryError, Package, PackageRef};
 use std::collections::{HashMap, HashSet};
 
@@ -147,7 +149,13 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             .collect();
         out.push(entry);
     }
-    Ok(out.finish())
+    let mut packages = out.finish();
+    // Gemfile.lock records no groups: the Gemfile beside it says which
+    // gems are for development and test only.
+    if let Some(m) = Manifest::beside(input, Ecosystem::RubyGems) {
+        m.apply(&mut packages);
+    }
+    Ok(packages)
 }
 
 #[cfg(test)]

@@ -40,7 +40,10 @@ pub(crate) fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> 
             format!("{} bytes, over the {limit}-byte limit", meta.len()),
         ));
     }
-    let file = std::fs::File::open(path)?;
+    // Opened non-blocking and checked again on the handle: a FIFO swapped
+    // in after the check above cannot hang the read.
+    let (file, _) = crate::source::read::open_regular(path, None)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {

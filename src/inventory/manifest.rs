@@ -54,6 +54,12 @@ impl Manifest {
                 Some(m)
             }
             Ecosystem::PyPI => Self::python(input),
+            Ecosystem::RubyGems => {
+                let text = input
+                    .sibling("Gemfile")
+                    .or_else(|| input.sibling("gems.rb"))?;
+                Some(Self::gemfile(&text))
+            }
             _ => None,
         }
     }
@@ -113,12 +119,100 @@ impl Manifest {
         };
         m.prod
             .extend(pep508(project.and_then(|p| p.get("dependencies"))));
+        // PEP 621 extras are optional *runtime* features (`pip install
+        // app[socks]`), not development tools.
+        if let Some(extras) = project
+            .and_then(|p| p.get("optional-dependencies"))
+            .and_then(toml::Value::as_table)
+        {
+            for body in extras.values() {
+                m.prod.extend(pep508(Some(body)));
+            }
+        }
+        // PEP 735 groups, and uv's older `[tool.uv] dev-dependencies`: what
+        // `uv sync` installs for development only.
         if let Some(groups) = t.get("dependency-groups").and_then(toml::Value::as_table) {
             for body in groups.values() {
                 m.dev.extend(pep508(Some(body)));
             }
         }
+        let uv = t.get("tool").and_then(|t| t.get("uv"));
+        m.dev
+            .extend(pep508(uv.and_then(|u| u.get("dev-dependencies"))));
         Some(m)
+    }
+
+    /// The gems a `Gemfile` declares: a gem is development-only when every
+    /// group it is in (`group :development, :test do … end` blocks, and
+    /// `group:`/`groups:` options) is `development` or `test`, the groups
+    /// `bundle config set without 'development test'` leaves out.
+    fn gemfile(text: &str) -> Manifest {
+        let mut m = Manifest::default();
+        // One entry per open block: the groups it sets (empty for any other block).
+        let mut blocks: Vec<Vec<String>> = Vec::new();
+        for raw in text.lines() {
+            let line = raw.split_once(" #").map_or(raw, |(code, _)| code).trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let word = line
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("");
+            if word == "end" {
+                blocks.pop();
+                continue;
+            }
+            let opens = line.ends_with(" do")
+                || line.contains(" do |")
+                || matches!(
+                    word,
+                    "if" | "unless"
+                        | "case"
+                        | "while"
+                        | "until"
+                        | "begin"
+                        | "def"
+                        | "class"
+                        | "module"
+                );
+            if word == "group" {
+                if opens {
+                    blocks.push(ruby_symbols(line.trim_start_matches("group")));
+                }
+                continue;
+            }
+            if word == "gem" {
+                let Some(name) = first_ruby_string(line) else {
+                    continue;
+                };
+                let mut groups: Vec<String> = blocks.iter().flatten().cloned().collect();
+                for key in ["groups:", "group:", ":groups =>", ":group =>"] {
+                    if let Some(i) = line.find(key) {
+                        groups.extend(inline_groups(&line[i + key.len()..]));
+                        break;
+                    }
+                }
+                let dev =
+                    !groups.is_empty() && groups.iter().all(|g| g == "development" || g == "test");
+                if dev {
+                    m.dev.insert(name);
+                } else {
+                    m.prod.insert(name);
+                }
+                if opens {
+                    blocks.push(Vec::new());
+                }
+                continue;
+            }
+            if opens {
+                blocks.push(Vec::new());
+            }
+        }
+        // A name declared in a runtime group and a dev group is runtime.
+        let prod = m.prod.clone();
+        m.dev.retain(|n| !prod.contains(n));
+        m
     }
 
     /// Whether the project declares `name` (identity-normalised by the
@@ -225,6 +319,49 @@ pub(crate) fn member_dirs<'a>(
     out
 }
 
+/// The Ruby symbols (`:test`) and quoted names in a group list, until the
+/// end of the line or a block's `do`.
+fn ruby_symbols(s: &str) -> Vec<String> {
+    let s = s.split(" do").next().unwrap_or(s);
+    s.split(|c: char| c == ',' || c == '[' || c == ']' || c.is_whitespace())
+        .filter_map(|t| {
+            let t = t.trim_start_matches("groups:").trim_start_matches("group:");
+            let t = t
+                .trim_start_matches(':')
+                .trim_matches(|c| c == '"' || c == '\'');
+            (!t.is_empty()
+                && t != "=>"
+                && t != "group"
+                && t != "groups"
+                && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .then(|| t.to_string())
+        })
+        .collect()
+}
+
+/// The value of a `group:` option: one symbol, or a `[…]` / `%i[…]` list.
+fn inline_groups(after: &str) -> Vec<String> {
+    let a = after.trim_start();
+    let a = a
+        .strip_prefix("%i")
+        .or_else(|| a.strip_prefix("%w"))
+        .unwrap_or(a);
+    match a.strip_prefix('[') {
+        Some(list) => ruby_symbols(list.split(']').next().unwrap_or(list)),
+        None => ruby_symbols(a.split(',').next().unwrap_or(a)),
+    }
+}
+
+/// The first quoted string of a `gem "name", …` line.
+fn first_ruby_string(line: &str) -> Option<String> {
+    let start = line.find(['"', '\''])?;
+    let quote = line[start..].chars().next()?;
+    let rest = &line[start + 1..];
+    let end = rest.find(quote)?;
+    let name = &rest[..end];
+    (!name.is_empty()).then(|| name.to_string())
+}
+
 fn json_keys(v: &serde_json::Value) -> impl Iterator<Item = String> + '_ {
     v.as_object().into_iter().flat_map(|o| o.keys().cloned())
 }
@@ -247,6 +384,93 @@ pub(crate) fn requirement_name(spec: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gemfile_groups() {
+        let gemfile = r#"source "https://rubygems.org"
+ruby "3.3.0"
+
+gem "rails", "~> 7.1"
+gem 'pg', '>= 1.1' # the database
+gem "debug", platforms: %i[ mri windows ], group: :development
+gem "rspec-rails", groups: [:development, :test]
+gem "bootsnap", :group => :test, require: false
+gem "web-console", groups: %i[development], require: false
+gem "puma", group: :default, require: false
+
+group :development, :test do
+  gem "rubocop", require: false
+  platforms :mri do
+    gem "byebug"
+  end
+end
+
+group :test do
+  gem "capybara"
+  gem "pg"
+end
+
+group :production, :development do
+  gem "lograge"
+end
+
+if ENV["CI"]
+  gem "simplecov"
+end
+"#;
+        let m = Manifest::gemfile(gemfile);
+        let dev = |n: &str| m.declared(Ecosystem::RubyGems, n);
+        assert_eq!(dev("rails"), Some(false));
+        assert_eq!(dev("pg"), Some(false), "declared for runtime too");
+        assert_eq!(dev("puma"), Some(false));
+        for n in [
+            "debug",
+            "rspec-rails",
+            "bootsnap",
+            "web-console",
+            "rubocop",
+            "byebug",
+            "capybara",
+        ] {
+            assert_eq!(dev(n), Some(true), "{n}");
+        }
+        assert_eq!(dev("lograge"), Some(false));
+        assert_eq!(dev("simplecov"), Some(false));
+        assert_eq!(dev("nokogiri"), None);
+    }
+
+    #[test]
+    fn pyproject_extras_and_uv_dev_dependencies() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            r#"[project]
+name = "app"
+dependencies = ["requests>=2"]
+
+[project.optional-dependencies]
+socks = ["PySocks!=1.5.7,>=1.5.6"]
+
+[dependency-groups]
+lint = ["ruff"]
+
+[tool.uv]
+dev-dependencies = ["pytest>=8", "Coverage[toml]"]
+"#,
+        )
+        .unwrap();
+        let lock = dir.path().join("uv.lock");
+        let mut input = Input::new("uv.lock", "");
+        input.disk = Some(&lock);
+        let m = Manifest::beside(&input, Ecosystem::PyPI).unwrap();
+        let dev = |n: &str| m.declared(Ecosystem::PyPI, n);
+        assert_eq!(dev("requests"), Some(false));
+        assert_eq!(dev("pysocks"), Some(false));
+        assert_eq!(dev("ruff"), Some(true));
+        assert_eq!(dev("pytest"), Some(true));
+        assert_eq!(dev("coverage"), Some(true));
+        assert_eq!(dev("idna"), None);
+    }
 
     #[test]
     fn pep508_names() {

@@ -11,10 +11,11 @@
 use super::collect::{Collector, Entry};
 use super::json_lines::{scan_json, Seg};
 use super::{hash, npm_v1, Ecosystem, Input, InventoryError, Package, PackageRef};
-use serde::de::IgnoredAny;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 const SUPPORTED: &str = "1, 2, 3";
 
@@ -24,68 +25,235 @@ struct Header {
     lockfile_version: Option<serde_json::Value>,
 }
 
-#[derive(Deserialize)]
-struct PackageLock {
-    #[serde(default)]
-    packages: HashMap<String, NpmPackage>,
+/// A string borrowed from the lockfile text when it has no escapes (nearly
+/// always), owned otherwise: a 1M-package lockfile is read without copying
+/// its strings.
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq, Hash)]
+#[serde(transparent)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct NpmPackage {
-    name: Option<String>,
-    version: Option<String>,
-    integrity: Option<String>,
-    resolved: Option<String>,
-    #[serde(default)]
+/// The whole lockfile in one pass: the version and, for v2/v3, the
+/// `packages` entries in document order (no intermediate `Value`).
+#[derive(Deserialize)]
+struct PackageLock<'a> {
+    #[serde(rename = "lockfileVersion")]
+    lockfile_version: Option<serde_json::Value>,
+    #[serde(default, borrow, deserialize_with = "entries")]
+    packages: Vec<(Text<'a>, NpmPackage<'a>)>,
+}
+
+/// Which list of a `packages` entry a dependency name comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DepKind {
+    /// `dependencies`, `optionalDependencies`, `peerDependencies`.
+    Runtime,
+    /// `devDependencies` (only the project's own entries have them).
+    Dev,
+}
+
+/// One `packages` entry, the fields leakgate reads, borrowed from the text.
+#[derive(Default)]
+struct NpmPackage<'a> {
+    name: Option<Text<'a>>,
+    version: Option<Text<'a>>,
+    integrity: Option<Text<'a>>,
+    resolved: Option<Text<'a>>,
     link: bool,
-    /// Only on the root entry: the workspace folder patterns.
-    workspaces: Option<serde_json::Value>,
-    #[serde(default)]
     dev: bool,
-    license: Option<serde_json::Value>,
-    #[serde(default)]
-    dependencies: BTreeMap<String, IgnoredAny>,
-    #[serde(default)]
-    optional_dependencies: BTreeMap<String, IgnoredAny>,
-    #[serde(default)]
-    peer_dependencies: BTreeMap<String, IgnoredAny>,
-    #[serde(default)]
-    dev_dependencies: BTreeMap<String, IgnoredAny>,
+    /// Only on the root entry: the workspace folder patterns.
+    workspaces: Option<Box<serde_json::Value>>,
+    /// An SPDX string, or the legacy `{"type": "MIT"}` object's type.
+    license: Option<Text<'a>>,
+    /// Declared dependency names, in file order.
+    deps: Vec<(DepKind, Text<'a>)>,
+}
+
+impl NpmPackage<'_> {
+    fn runtime_deps(&self) -> impl Iterator<Item = &str> {
+        self.deps
+            .iter()
+            .filter(|(k, _)| *k == DepKind::Runtime)
+            .map(|(_, n)| &**n)
+    }
+}
+
+fn entries<'de, D>(d: D) -> Result<Vec<(Text<'de>, NpmPackage<'de>)>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Entries;
+    impl<'de> Visitor<'de> for Entries {
+        type Value = Vec<(Text<'de>, NpmPackage<'de>)>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of install paths")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(entry) = map.next_entry::<Text<'de>, NpmPackage<'de>>()? {
+                out.push(entry);
+            }
+            out.shrink_to_fit();
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Entries)
+}
+
+/// The legacy object form of `license`: `{"type": "MIT", "url": …}`.
+#[derive(Deserialize)]
+struct LicenseObject<'a> {
+    #[serde(borrow, rename = "type")]
+    kind: Option<Text<'a>>,
+}
+
+/// `license`: a string, the legacy object, or anything else (ignored).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum LicenseField<'a> {
+    Text(#[serde(borrow)] Text<'a>),
+    Object(#[serde(borrow)] LicenseObject<'a>),
+    Other(IgnoredAny),
+}
+
+/// The names of a dependency object (`{"a": "^1", …}`); values are ignored.
+struct DepNames<'a, 'b>(&'b mut Vec<(DepKind, Text<'a>)>, DepKind);
+
+impl<'de> de::DeserializeSeed<'de> for DepNames<'de, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DepNames<'de, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of dependency names")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(name) = map.next_key::<Text<'de>>()? {
+            map.next_value::<IgnoredAny>()?;
+            self.0.push((self.1, name));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for NpmPackage<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> Visitor<'de> for Fields {
+            type Value = NpmPackage<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a package entry object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut p = NpmPackage::default();
+                while let Some(key) = map.next_key::<Text<'de>>()? {
+                    match &*key {
+                        "name" => p.name = map.next_value()?,
+                        "version" => p.version = map.next_value()?,
+                        "integrity" => p.integrity = map.next_value()?,
+                        "resolved" => p.resolved = map.next_value()?,
+                        "link" => p.link = map.next_value::<Option<bool>>()?.unwrap_or(false),
+                        "dev" => p.dev = map.next_value::<Option<bool>>()?.unwrap_or(false),
+                        "workspaces" => {
+                            p.workspaces = map.next_value::<Option<Box<serde_json::Value>>>()?
+                        }
+                        "license" => {
+                            p.license = match map.next_value::<Option<LicenseField<'de>>>()? {
+                                Some(LicenseField::Text(t)) if !t.trim().is_empty() => Some(t),
+                                Some(LicenseField::Object(o)) => o.kind,
+                                _ => None,
+                            }
+                        }
+                        "dependencies" | "optionalDependencies" | "peerDependencies" => {
+                            map.next_value_seed(DepNames(&mut p.deps, DepKind::Runtime))?
+                        }
+                        "devDependencies" => {
+                            map.next_value_seed(DepNames(&mut p.deps, DepKind::Dev))?
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                p.deps.shrink_to_fit();
+                Ok(p)
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Parses a `package-lock.json` / `npm-shrinkwrap.json` of any supported version.
 pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
-    let header: Header =
-        serde_json::from_str(input.text).map_err(|e| InventoryError::json(input.display, &e))?;
-    let version = match &header.lockfile_version {
-        None => 1,
-        Some(v) => match v.as_u64() {
-            Some(n @ 1..=3) => n,
-            _ => return Err(InventoryError::version(input.display, v, SUPPORTED)),
-        },
+    let lock: PackageLock<'_> = match serde_json::from_str(input.text) {
+        Ok(lock) => lock,
+        Err(e) => {
+            // An unsupported version is the better message when the rest
+            // of the file is in a shape this parser does not know.
+            if let Ok(header) = serde_json::from_str::<Header>(input.text) {
+                check_version(input, header.lockfile_version.as_ref())?;
+            }
+            return Err(InventoryError::json(input.display, &e));
+        }
     };
-    if version == 1 {
+    if check_version(input, lock.lockfile_version.as_ref())? == 1 {
         return npm_v1::parse(input);
     }
-    let lock: PackageLock =
-        serde_json::from_str(input.text).map_err(|e| InventoryError::json(input.display, &e))?;
-    if !lock.packages.keys().any(|k| is_installed(k)) {
+    if !lock.packages.iter().any(|(k, _)| is_installed(k)) {
         // A v2 file written with only the v1 tree (hand-made or by an old
         // tool): npm reads whatever the file has, and so do we.
         return npm_v1::parse(input);
     }
-    let mut lines: HashMap<Cow<'_, str>, u32> = HashMap::with_capacity(lock.packages.len());
+    let packages = lock.packages;
+    // The entry lines, in document order: the same order as `packages`.
+    let mut lines: Vec<u32> = Vec::with_capacity(packages.len());
+    let mut in_order = true;
     scan_json(input.text, |path, line| {
-        if let [first, key] = path {
+        if let [first, Seg::Key(k)] = path {
             if first.is("packages") {
-                if let Seg::Key(k) = key {
-                    lines.insert(k.clone(), line);
-                }
+                in_order &= packages
+                    .get(lines.len())
+                    .is_some_and(|(key, _)| **key == **k);
+                lines.push(line);
             }
         }
     });
-    Ok(packages_v2(&lock.packages, &lines, input))
+    if !in_order || lines.len() != packages.len() {
+        // Never expected for text serde_json accepted; no lines rather than wrong ones.
+        lines = vec![0; packages.len()];
+    }
+    // A key given twice: the last occurrence wins, as in a JSON object.
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(packages.len());
+    for (i, (key, _)) in packages.iter().enumerate() {
+        index.insert(&**key, i);
+    }
+    let keep: Vec<bool> = packages
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| index.get(&**key) == Some(&i))
+        .collect();
+    Ok(packages_v2(&packages, &index, &keep, &lines, input))
+}
+
+/// The lockfile version (1 when absent), or the unsupported-version error.
+fn check_version(input: &Input<'_>, v: Option<&serde_json::Value>) -> Result<u64, InventoryError> {
+    match v {
+        None => Ok(1),
+        Some(v) => match v.as_u64() {
+            Some(n @ 1..=3) => Ok(n),
+            _ => Err(InventoryError::version(input.display, v, SUPPORTED)),
+        },
+    }
 }
 
 /// Whether the folder `target` (relative to the project root) is one of
@@ -130,13 +298,9 @@ fn install_name(key: &str) -> &str {
     }
 }
 
-/// Node's module resolution: the install path `dep` resolves to when
-/// required from the package installed at `from`.
-fn resolve<'a>(
-    packages: &'a HashMap<String, NpmPackage>,
-    from: &str,
-    dep: &str,
-) -> Option<(&'a str, &'a NpmPackage)> {
+/// Node's module resolution: the index (into `packages`) of the install
+/// path `dep` resolves to when required from the package installed at `from`.
+fn resolve(index: &HashMap<&str, usize>, from: &str, dep: &str) -> Option<usize> {
     let mut candidate = String::with_capacity(from.len() + dep.len() + 14);
     let mut base = from;
     loop {
@@ -147,8 +311,8 @@ fn resolve<'a>(
         }
         candidate.push_str("node_modules/");
         candidate.push_str(dep);
-        if let Some((key, p)) = packages.get_key_value(candidate.as_str()) {
-            return Some((key.as_str(), p));
+        if let Some(&i) = index.get(candidate.as_str()) {
+            return Some(i);
         }
         if base.is_empty() {
             return None;
@@ -161,34 +325,40 @@ fn resolve<'a>(
 }
 
 fn packages_v2(
-    packages: &HashMap<String, NpmPackage>,
-    lines: &HashMap<Cow<'_, str>, u32>,
+    packages: &[(Text<'_>, NpmPackage<'_>)],
+    index: &HashMap<&str, usize>,
+    keep: &[bool],
+    lines: &[u32],
     input: &Input<'_>,
 ) -> Vec<Package> {
     let file = input.display;
-    let workspaces = packages.get("").and_then(|r| r.workspaces.as_ref());
+    let workspaces = index
+        .get("")
+        .and_then(|&i| packages[i].1.workspaces.as_deref());
+    let live = move || {
+        packages
+            .iter()
+            .zip(keep)
+            .enumerate()
+            .filter(|(_, (_, keep))| **keep)
+            .map(|(i, ((k, p), _))| (i, &**k, p))
+    };
     // The project (root and workspaces) decides what is direct.
-    let mut direct: HashSet<&str> = HashSet::new();
-    for (key, p) in packages.iter().filter(|(k, _)| !is_installed(k)) {
-        let declared = p
-            .dependencies
-            .keys()
-            .chain(p.optional_dependencies.keys())
-            .chain(p.peer_dependencies.keys())
-            .chain(p.dev_dependencies.keys());
-        for dep in declared {
-            if let Some((target, _)) = resolve(packages, key, dep) {
+    let mut direct: HashSet<usize> = HashSet::new();
+    for (_, key, p) in live().filter(|(_, k, _)| !is_installed(k)) {
+        for (_, dep) in &p.deps {
+            if let Some(target) = resolve(index, key, dep) {
                 direct.insert(target);
             }
         }
     }
 
-    let mut out = Collector::new(Ecosystem::Npm, file);
-    for (key, p) in packages {
+    let mut out = Collector::with_capacity(Ecosystem::Npm, file, packages.len());
+    for (i, key, p) in live() {
         if !is_installed(key) {
             continue;
         }
-        let line = lines.get(key.as_str()).copied().unwrap_or(0);
+        let line = lines.get(i).copied().unwrap_or(0);
         let target = p.resolved.as_deref().unwrap_or("");
         if p.link {
             // A link to a workspace folder is the project itself; any other
@@ -196,26 +366,23 @@ fn packages_v2(
             if is_workspace(workspaces, target) {
                 continue;
             }
-            let real = packages.get(target);
+            let real = index.get(target).map(|&j| &packages[j].1);
             let name = real
-                .and_then(|r| r.name.clone())
+                .and_then(|r| owned(&r.name))
                 .unwrap_or_else(|| install_name(key).to_string());
-            input.local(&name, target, real.and_then(|r| r.version.clone()));
+            input.local(&name, target, real.and_then(|r| owned(&r.version)));
             let mut entry = Entry::new(name, None, line);
-            entry.direct = direct.contains(key.as_str());
+            entry.direct = direct.contains(&i);
             entry.dev = p.dev;
             out.push(entry);
             continue;
         }
-        let name = p
-            .name
-            .clone()
-            .unwrap_or_else(|| install_name(key).to_string());
+        let name = owned(&p.name).unwrap_or_else(|| install_name(key).to_string());
         if let Some(path) = target.strip_prefix("file:") {
             // A `file:` tarball: local code, listed without a version.
-            input.local(&name, path, p.version.clone());
+            input.local(&name, path, owned(&p.version));
             let mut entry = Entry::new(name, None, line);
-            entry.direct = direct.contains(key.as_str());
+            entry.direct = direct.contains(&i);
             entry.dev = p.dev;
             out.push(entry);
             continue;
@@ -223,22 +390,22 @@ fn packages_v2(
         // A git or remote-tarball dependency may have only `resolved`: it
         // is a package, with no version to compare.
         let version = match (&p.version, &p.resolved) {
-            (Some(v), _) => Some(v.clone()),
+            (Some(v), _) => Some(v.to_string()),
             (None, Some(_)) => None,
             (None, None) => continue,
         };
         let mut entry = Entry::new(name, version, line);
-        entry.direct = direct.contains(key.as_str());
+        entry.direct = direct.contains(&i);
         entry.dev = p.dev;
         entry.hashes = p.integrity.as_deref().map(hash::sri).unwrap_or_default();
-        entry.license = p.license.as_ref().and_then(license);
+        entry.license = owned(&p.license);
         entry.dependencies = p
-            .dependencies
-            .keys()
-            .chain(p.optional_dependencies.keys())
-            .chain(p.peer_dependencies.keys())
+            .runtime_deps()
             .filter_map(|dep| {
-                let (target_key, target) = resolve(packages, key, dep)?;
+                let (target_key, target) = {
+                    let j = resolve(index, key, dep)?;
+                    (&*packages[j].0, &packages[j].1)
+                };
                 if target.link {
                     return None;
                 }
@@ -247,17 +414,20 @@ fn packages_v2(
                     .as_deref()
                     .is_some_and(|r| r.starts_with("file:"));
                 Some(PackageRef {
-                    name: target
-                        .name
-                        .clone()
+                    name: owned(&target.name)
                         .unwrap_or_else(|| install_name(target_key).to_string()),
-                    version: if local { None } else { target.version.clone() },
+                    version: if local { None } else { owned(&target.version) },
                 })
             })
             .collect();
         out.push(entry);
     }
     out.finish()
+}
+
+/// The owned copy of an optional string field.
+fn owned(t: &Option<Text<'_>>) -> Option<String> {
+    t.as_deref().map(str::to_string)
 }
 
 /// A `license` field: an SPDX string, or the legacy `{"type": "MIT"}` object.

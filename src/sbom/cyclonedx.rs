@@ -12,9 +12,9 @@
 //! Typed structs (not `serde_json::Value`) keep field order stable and
 //! readable, and keep a 20k-package document fast to write.
 
-use super::fields::is_spdx_expression;
+use super::fields::{is_known_spdx_expression, is_spdx_expression, spdx_id};
 use super::graph::{self, Component};
-use super::{content_uuid, format_timestamp, CycloneDxVersion, SbomError, WriteOptions};
+use super::{format_timestamp, ContentHash, CycloneDxVersion, SbomError, WriteOptions};
 use crate::inventory::{purl, Ecosystem, Package};
 use serde::Serialize;
 use std::io::Write;
@@ -27,7 +27,8 @@ pub fn write(
     options: &WriteOptions,
     mut out: impl Write,
 ) -> Result<(), SbomError> {
-    let bom = document(packages, version, options);
+    let graph = graph::build(packages);
+    let bom = document(&graph, version, options);
     serde_json::to_writer_pretty(&mut out, &bom).map_err(std::io::Error::from)?;
     out.write_all(b"\n")?;
     Ok(())
@@ -51,41 +52,25 @@ fn root_ref(root_name: &str) -> String {
     format!("root:{root_name}")
 }
 
-fn document<'a>(
-    packages: &'a [Package],
+fn document<'g, 'a>(
+    graph: &'g graph::Graph<'a>,
     version: CycloneDxVersion,
-    options: &'a WriteOptions,
-) -> Bom<'a> {
-    let graph = graph::build(packages);
-    let components: Vec<CdxComponent<'_>> = graph.components.iter().map(component).collect();
+    options: &'g WriteOptions,
+) -> Bom<'g, 'a> {
     let root = root_ref(&options.root_name);
-    let mut dependencies = Vec::with_capacity(components.len() + 1);
-    dependencies.push(Dependency {
-        reference: root.clone(),
-        depends_on: graph
-            .root_depends_on
-            .iter()
-            .map(|&i| graph.components[i].purl.clone())
-            .collect(),
-    });
-    dependencies.extend(graph.components.iter().map(|c| {
-        Dependency {
-            reference: c.purl.clone(),
-            depends_on: c
-                .depends_on
-                .iter()
-                .map(|&i| graph.components[i].purl.clone())
-                .collect(),
-        }
-    }));
+    let components = Components(graph);
+    let dependencies = Dependencies {
+        graph,
+        root: &options.root_name,
+    };
     // Everything but the timestamp goes into the serial number, so a re-run
     // on an unchanged tree yields the same document, and any change a new one.
-    let serial = content_uuid(&[
-        version.as_str().as_bytes(),
-        options.root_name.as_bytes(),
-        &serde_json::to_vec(&components).unwrap_or_default(),
-        &serde_json::to_vec(&dependencies).unwrap_or_default(),
-    ]);
+    let mut serial = ContentHash::default();
+    serial.bytes(version.as_str().as_bytes());
+    serial.bytes(options.root_name.as_bytes());
+    serial.json(&components);
+    serial.json(&dependencies);
+    let serial = serial.uuid();
     Bom {
         schema: format!("http://cyclonedx.org/schema/bom-{version}.schema.json"),
         bom_format: "CycloneDX",
@@ -112,28 +97,63 @@ fn document<'a>(
     }
 }
 
-fn component<'a>(c: &Component<'a>) -> CdxComponent<'a> {
+/// The `components` array, written one component at a time.
+struct Components<'g, 'a>(&'g graph::Graph<'a>);
+
+impl Serialize for Components<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.components.iter().map(component))
+    }
+}
+
+/// The `dependencies` array: the root first, then every component.
+struct Dependencies<'g, 'a> {
+    graph: &'g graph::Graph<'a>,
+    root: &'g str,
+}
+
+impl<'g> Serialize for Dependencies<'g, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let g = self.graph;
+        let refs = |targets: &'g [usize]| -> Vec<&'g str> {
+            targets.iter().map(|&i| &*g.components[i].purl).collect()
+        };
+        let root = root_ref(self.root);
+        let first = Dependency {
+            reference: &root,
+            depends_on: refs(&g.root_depends_on),
+        };
+        s.collect_seq(
+            std::iter::once(first).chain(g.components.iter().map(|c| Dependency {
+                reference: &c.purl,
+                depends_on: refs(&c.depends_on),
+            })),
+        )
+    }
+}
+
+fn component<'g>(c: &'g Component<'_>) -> CdxComponent<'g> {
     let p = c.package;
     let (group, name) = group_and_name(&c.purl, p);
-    let mut properties: Vec<Property> = c
+    let mut properties: Vec<Property<'_>> = c
         .lockfiles
         .iter()
         .map(|f| Property {
             name: "leakgate:lockfile",
-            value: (*f).to_string(),
+            value: f,
         })
         .collect();
     properties.push(Property {
         name: "leakgate:direct",
-        value: c.direct.to_string(),
+        value: if c.direct { "true" } else { "false" },
     });
     properties.push(Property {
         name: "leakgate:ecosystem",
-        value: p.ecosystem.osv_name().to_string(),
+        value: p.ecosystem.osv_name(),
     });
     CdxComponent {
         kind: "library",
-        bom_ref: c.purl.clone(),
+        bom_ref: &c.purl,
         group,
         name,
         version: p.version.as_deref(),
@@ -143,20 +163,31 @@ fn component<'a>(c: &Component<'a>) -> CdxComponent<'a> {
             .iter()
             .map(|(alg, hex)| Hash {
                 alg: alg.cyclonedx(),
-                content: hex.clone(),
+                content: hex,
             })
             .collect(),
-        licenses: c.license.map(|l| {
-            if is_spdx_expression(l) {
-                vec![License::Expression { expression: l }]
-            } else {
-                vec![License::Named {
-                    license: NamedLicense { name: l },
-                }]
-            }
-        }),
-        purl: c.purl.clone(),
+        licenses: c.license.map(|l| vec![license(l)]),
+        purl: &c.purl,
         properties,
+    }
+}
+
+/// A recorded licence as CycloneDX carries it: one SPDX licence id as
+/// `license.id`, any other SPDX expression as `expression`, and text that
+/// is not an SPDX expression (or an id outside the SPDX list) as
+/// `license.name`.
+fn license(l: &str) -> License<'_> {
+    let l = l.trim();
+    if let Some(id) = spdx_id(l) {
+        License::Id {
+            license: IdLicense { id },
+        }
+    } else if is_known_spdx_expression(l) || (is_spdx_expression(l) && l.contains("LicenseRef-")) {
+        License::Expression { expression: l }
+    } else {
+        License::Named {
+            license: NamedLicense { name: l },
+        }
     }
 }
 
@@ -176,16 +207,16 @@ fn group_and_name(purl_str: &str, p: &Package) -> (Option<String>, String) {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Bom<'a> {
+struct Bom<'g, 'a> {
     #[serde(rename = "$schema")]
     schema: String,
     bom_format: &'static str,
     spec_version: &'static str,
     serial_number: String,
     version: u32,
-    metadata: Metadata<'a>,
-    components: Vec<CdxComponent<'a>>,
-    dependencies: Vec<Dependency>,
+    metadata: Metadata<'g>,
+    components: Components<'g, 'a>,
+    dependencies: Dependencies<'g, 'a>,
 }
 
 #[derive(Serialize)]
@@ -222,7 +253,7 @@ struct CdxComponent<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     #[serde(rename = "bom-ref")]
-    bom_ref: String,
+    bom_ref: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     group: Option<String>,
     name: String,
@@ -230,24 +261,30 @@ struct CdxComponent<'a> {
     version: Option<&'a str>,
     scope: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    hashes: Vec<Hash>,
+    hashes: Vec<Hash<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     licenses: Option<Vec<License<'a>>>,
-    purl: String,
-    properties: Vec<Property>,
+    purl: &'a str,
+    properties: Vec<Property<'a>>,
 }
 
 #[derive(Serialize)]
-struct Hash {
+struct Hash<'a> {
     alg: &'static str,
-    content: String,
+    content: &'a str,
 }
 
 #[derive(Serialize)]
 #[serde(untagged)]
 enum License<'a> {
+    Id { license: IdLicense<'a> },
     Expression { expression: &'a str },
     Named { license: NamedLicense<'a> },
+}
+
+#[derive(Serialize)]
+struct IdLicense<'a> {
+    id: &'a str,
 }
 
 #[derive(Serialize)]
@@ -256,17 +293,17 @@ struct NamedLicense<'a> {
 }
 
 #[derive(Serialize)]
-struct Property {
+struct Property<'a> {
     name: &'static str,
-    value: String,
+    value: &'a str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Dependency {
+struct Dependency<'a> {
     #[serde(rename = "ref")]
-    reference: String,
-    depends_on: Vec<String>,
+    reference: &'a str,
+    depends_on: Vec<&'a str>,
 }
 
 #[cfg(test)]
@@ -274,6 +311,39 @@ mod tests {
     use super::*;
     use crate::sbom::graph::tests::pkg;
     use serde_json::{json, Value};
+
+    #[test]
+    fn licences_as_id_expression_or_name() {
+        let shape = |l: &str| serde_json::to_value(license(l)).unwrap();
+        assert_eq!(shape("MIT"), json!({"license": {"id": "MIT"}}));
+        // SPDX ids match case-insensitively; the id is written canonically.
+        assert_eq!(
+            shape("apache-2.0"),
+            json!({"license": {"id": "Apache-2.0"}})
+        );
+        assert_eq!(
+            shape("Apache-2.0 OR MIT"),
+            json!({"expression": "Apache-2.0 OR MIT"})
+        );
+        assert_eq!(
+            shape("GPL-2.0-only WITH Classpath-exception-2.0"),
+            json!({"expression": "GPL-2.0-only WITH Classpath-exception-2.0"})
+        );
+        assert_eq!(
+            shape("LicenseRef-Acme AND MIT"),
+            json!({"expression": "LicenseRef-Acme AND MIT"})
+        );
+        // Not on the SPDX list, or not an expression at all: a name.
+        assert_eq!(shape("Foo-1.0"), json!({"license": {"name": "Foo-1.0"}}));
+        assert_eq!(
+            shape("MIT OR Foo-1.0"),
+            json!({"license": {"name": "MIT OR Foo-1.0"}})
+        );
+        assert_eq!(
+            shape("BSD License"),
+            json!({"license": {"name": "BSD License"}})
+        );
+    }
 
     fn options() -> WriteOptions {
         WriteOptions {
@@ -343,7 +413,7 @@ mod tests {
         assert_eq!(comps[0]["group"], "@babel");
         assert_eq!(comps[0]["name"], "core");
         assert_eq!(comps[0]["scope"], "required");
-        assert_eq!(comps[0]["licenses"], json!([{"expression": "MIT"}]));
+        assert_eq!(comps[0]["licenses"], json!([{"license": {"id": "MIT"}}]));
         assert_eq!(
             comps[0]["hashes"],
             json!([{"alg": "SHA-512", "content": "0a".repeat(64)}])

@@ -90,7 +90,7 @@ impl HashAlg {
     }
 
     /// Digest length in hex digits (BLAKE3's default output is 256 bits).
-    fn hex_len(self) -> usize {
+    pub(crate) fn hex_len(self) -> usize {
         match self {
             HashAlg::Md5 => 32,
             HashAlg::Sha1 => 40,
@@ -134,6 +134,39 @@ pub(crate) fn is_spdx_expression(s: &str) -> bool {
     any && depth == 0 && !expect_operand
 }
 
+/// The SPDX licence list as the CycloneDX schema (`spdx.schema.json`)
+/// enumerates it, one id a line.
+const SPDX_IDS: &str = include_str!("spdx-license-ids.txt");
+
+/// The canonical spelling of an SPDX licence id (ids match
+/// case-insensitively, as the SPDX specification says), or `None` when `s`
+/// is not on the list.
+pub(crate) fn spdx_id(s: &str) -> Option<&'static str> {
+    static IDS: std::sync::OnceLock<std::collections::HashMap<String, &'static str>> =
+        std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        SPDX_IDS
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| (l.to_ascii_lowercase(), l))
+            .collect()
+    })
+    .get(&s.to_ascii_lowercase())
+    .copied()
+}
+
+/// An SPDX expression every licence id of which is on the SPDX list (an
+/// exception after `WITH` too), with no `LicenseRef-`/`DocumentRef-`
+/// (those need an extracted-licence section): what `licenseDeclared` and
+/// a CycloneDX `expression` may carry as is.
+pub(crate) fn is_known_spdx_expression(s: &str) -> bool {
+    is_spdx_expression(s)
+        && s.replace(['(', ')'], " ")
+            .split_whitespace()
+            .filter(|t| !matches!(*t, "AND" | "OR" | "WITH"))
+            .all(|t| spdx_id(t.strip_suffix('+').unwrap_or(t)).is_some())
+}
+
 fn is_licence_id(t: &str) -> bool {
     let t = t.strip_suffix('+').unwrap_or(t);
     let t = t.strip_prefix("DocumentRef-").map_or(t, |rest| {
@@ -149,6 +182,23 @@ fn is_licence_id(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_spdx_ids_and_expressions() {
+        assert_eq!(spdx_id("mit"), Some("MIT"));
+        assert_eq!(spdx_id("Apache-2.0"), Some("Apache-2.0"));
+        assert_eq!(spdx_id("Foo-1.0"), None);
+        assert!(is_known_spdx_expression(
+            "MIT OR (Apache-2.0 AND BSD-3-Clause)"
+        ));
+        assert!(is_known_spdx_expression("GPL-2.0+"));
+        assert!(is_known_spdx_expression(
+            "GPL-2.0-only WITH Classpath-exception-2.0"
+        ));
+        assert!(!is_known_spdx_expression("MIT OR Foo-1.0"));
+        assert!(!is_known_spdx_expression("LicenseRef-Acme"));
+        assert!(!is_known_spdx_expression("BSD License"));
+    }
 
     #[test]
     fn hash_algorithms_in_every_spelling() {

@@ -12,27 +12,30 @@
 
 use super::fields::{normalise_hash, HashAlg};
 use crate::inventory::{purl, Package};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
 
 /// One merged component.
 #[derive(Debug)]
 pub(crate) struct Component<'a> {
     /// The purl: also the CycloneDX `bom-ref` and the merge key.
-    pub purl: String,
+    pub purl: Cow<'a, str>,
     /// The first occurrence (ecosystem, name, version).
     pub package: &'a Package,
-    /// Lockfiles the component appears in, sorted.
-    pub lockfiles: BTreeSet<&'a str>,
+    /// Lockfiles the component appears in, sorted, unique.
+    pub lockfiles: Vec<&'a str>,
     /// Declared directly by some lockfile's project.
     pub direct: bool,
     /// Only ever a development dependency.
     pub dev: bool,
-    /// Valid hashes, sorted and deduplicated.
-    pub hashes: BTreeSet<(HashAlg, String)>,
+    /// Valid hashes (lower-case hex), sorted and deduplicated.
+    pub hashes: Vec<(HashAlg, Cow<'a, str>)>,
     /// Licence expression or text, as recorded.
     pub license: Option<&'a str>,
-    /// Indices (into [`Graph::components`]) of the components this one depends on.
-    pub depends_on: BTreeSet<usize>,
+    /// Indices (into [`Graph::components`]) of the components this one
+    /// depends on, sorted, unique.
+    pub depends_on: Vec<usize>,
 }
 
 /// Components in purl order plus the root's direct dependencies.
@@ -40,105 +43,149 @@ pub(crate) struct Component<'a> {
 pub(crate) struct Graph<'a> {
     /// Sorted by purl, unique.
     pub components: Vec<Component<'a>>,
-    /// Indices of the components the root depends on directly.
-    pub root_depends_on: BTreeSet<usize>,
+    /// Indices of the components the root depends on directly, sorted, unique.
+    pub root_depends_on: Vec<usize>,
 }
 
 /// The purl a package is known by: its own, or one built from its
 /// coordinates when a parser left it empty.
-pub(crate) fn package_purl(p: &Package) -> String {
+fn purl_of(p: &Package) -> Cow<'_, str> {
     if p.purl.is_empty() {
-        purl::build(p.ecosystem, &p.name, p.version.as_deref())
+        Cow::Owned(purl::build(p.ecosystem, &p.name, p.version.as_deref()))
     } else {
-        p.purl.clone()
+        Cow::Borrowed(&p.purl)
     }
 }
 
+/// A valid hash as [`normalise_hash`] accepts it, borrowed when it is
+/// already lower-case hex.
+fn valid_hash<'a>(alg: &str, hex: &'a str) -> Option<(HashAlg, Cow<'a, str>)> {
+    let alg = HashAlg::parse(alg)?;
+    let t = hex.trim();
+    if t.len() != alg.hex_len() || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    if t.bytes().any(|b| b.is_ascii_uppercase()) {
+        normalise_hash(alg.cyclonedx(), t).map(|(a, h)| (a, Cow::Owned(h)))
+    } else {
+        Some((alg, Cow::Borrowed(t)))
+    }
+}
+
+/// Sorts and deduplicates.
+fn sort_dedup<T: Ord>(v: &mut Vec<T>) {
+    v.sort_unstable();
+    v.dedup();
+}
+
 /// Builds the graph of `packages`.
+///
+/// Memory is a few words per package beyond the packages themselves: purls
+/// and hashes are borrowed, components are found by a sorted order instead
+/// of maps of copied strings, so a 1M-package inventory fits.
 pub(crate) fn build(packages: &[Package]) -> Graph<'_> {
-    let mut merged: BTreeMap<String, Component<'_>> = BTreeMap::new();
-    let purls: Vec<String> = packages.iter().map(package_purl).collect();
-    for (p, key) in packages.iter().zip(&purls) {
-        let c = merged.entry(key.clone()).or_insert_with(|| Component {
-            purl: key.clone(),
-            package: p,
-            lockfiles: BTreeSet::new(),
-            direct: false,
-            dev: true,
-            hashes: BTreeSet::new(),
-            license: None,
-            depends_on: BTreeSet::new(),
-        });
-        c.lockfiles.insert(p.location.file.as_str());
+    let purls: Vec<Cow<'_, str>> = packages.iter().map(purl_of).collect();
+    // Package indices by purl; equal purls in package order (the first is
+    // the component's package).
+    let mut order: Vec<u32> = (0..packages.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| purls[a as usize].cmp(&purls[b as usize]).then(a.cmp(&b)));
+    let mut component_of: Vec<u32> = vec![0; packages.len()];
+    let mut components: Vec<Component<'_>> = Vec::new();
+    for &i in &order {
+        let i = i as usize;
+        let p = &packages[i];
+        let same = components
+            .last()
+            .is_some_and(|c: &Component<'_>| c.purl == purls[i]);
+        if !same {
+            components.push(Component {
+                purl: purls[i].clone(),
+                package: p,
+                lockfiles: Vec::new(),
+                direct: false,
+                dev: true,
+                hashes: Vec::new(),
+                license: None,
+                depends_on: Vec::new(),
+            });
+        }
+        let at = components.len() - 1;
+        component_of[i] = at as u32;
+        let c = &mut components[at];
+        c.lockfiles.push(p.location.file.as_str());
         c.direct |= p.direct;
         c.dev &= p.dev;
         c.hashes.extend(
             p.hashes
                 .iter()
-                .filter_map(|(alg, hex)| normalise_hash(alg, hex)),
+                .filter_map(|(alg, hex)| valid_hash(alg, hex)),
         );
         if c.license.is_none() {
             c.license = p.license.as_deref().filter(|l| !l.trim().is_empty());
         }
     }
-    let index: HashMap<&str, usize> = merged
-        .keys()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
-
-    // (lockfile, versionless purl) -> packages of that name in that lockfile.
-    // The versionless purl normalises names the way the ecosystem does
-    // (PyPI case and `_`, Composer case), so `Django` finds `django`.
-    let mut by_name: HashMap<(&str, String), Vec<usize>> = HashMap::new();
-    for (i, p) in packages.iter().enumerate() {
-        by_name
-            .entry((
-                p.location.file.as_str(),
-                purl::build(p.ecosystem, &p.name, None),
-            ))
-            .or_default()
-            .push(i);
+    drop(order);
+    for c in &mut components {
+        sort_dedup(&mut c.lockfiles);
+        sort_dedup(&mut c.hashes);
+        c.lockfiles.shrink_to_fit();
+        c.hashes.shrink_to_fit();
     }
 
-    let mut edges: Vec<(usize, usize)> = Vec::new();
-    let mut root_depends_on = BTreeSet::new();
+    // (lockfile, versionless purl) of each package, as a hash, sorted: the
+    // versionless purl normalises names the way the ecosystem does (PyPI
+    // case and `_`, Composer case), so `Django` finds `django`. A hash match
+    // is confirmed on the strings, so a collision never makes an edge.
+    let hasher = RandomState::new();
+    let name_key = |file: &str, versionless: &str| hasher.hash_one((file, versionless));
+    let mut by_name: Vec<(u64, u32)> = packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let versionless = purl::build(p.ecosystem, &p.name, None);
+            (name_key(&p.location.file, &versionless), i as u32)
+        })
+        .collect();
+    by_name.sort_unstable();
+
+    let mut root_depends_on = Vec::new();
+    let mut targets: Vec<usize> = Vec::new();
     for (i, p) in packages.iter().enumerate() {
-        let Some(&from) = index.get(purls[i].as_str()) else {
-            continue;
-        };
+        let from = component_of[i] as usize;
         if p.direct {
-            root_depends_on.insert(from);
+            root_depends_on.push(from);
         }
         for dep in &p.dependencies {
-            let key = (
-                p.location.file.as_str(),
-                purl::build(p.ecosystem, &dep.name, None),
-            );
-            let Some(candidates) = by_name.get(&key) else {
-                continue;
-            };
-            let targets: BTreeSet<usize> = candidates
-                .iter()
-                .filter(|&&j| {
-                    dep.version.is_none()
-                        || packages[j].version.as_deref() == dep.version.as_deref()
-                })
-                .filter_map(|&j| index.get(purls[j].as_str()).copied())
-                .collect();
-            if targets.len() == 1 {
-                if let Some(&to) = targets.first() {
-                    if to != from {
-                        edges.push((from, to));
-                    }
+            let versionless = purl::build(p.ecosystem, &dep.name, None);
+            let key = name_key(&p.location.file, &versionless);
+            let start = by_name.partition_point(|&(h, _)| h < key);
+            targets.clear();
+            for &(h, j) in &by_name[start..] {
+                if h != key {
+                    break;
+                }
+                let q = &packages[j as usize];
+                let same_name = q.location.file == p.location.file
+                    && purl::build(q.ecosystem, &q.name, None) == versionless;
+                let same_version =
+                    dep.version.is_none() || q.version.as_deref() == dep.version.as_deref();
+                if same_name && same_version {
+                    targets.push(component_of[j as usize] as usize);
+                }
+            }
+            sort_dedup(&mut targets);
+            if let [to] = targets[..] {
+                if to != from {
+                    components[from].depends_on.push(to);
                 }
             }
         }
     }
-    let mut components: Vec<Component<'_>> = merged.into_values().collect();
-    for (from, to) in edges {
-        components[from].depends_on.insert(to);
+    for c in &mut components {
+        sort_dedup(&mut c.depends_on);
+        c.depends_on.shrink_to_fit();
     }
+    sort_dedup(&mut root_depends_on);
     Graph {
         components,
         root_depends_on,
@@ -209,17 +256,14 @@ pub(crate) mod tests {
         serde_b.dev = true;
         let pkgs = [a, serde_a, serde_b];
         let g = build(&pkgs);
-        let purls: Vec<&str> = g.components.iter().map(|c| c.purl.as_str()).collect();
+        let purls: Vec<&str> = g.components.iter().map(|c| &*c.purl).collect();
         assert_eq!(purls, ["pkg:cargo/app-dep@1.0.0", "pkg:cargo/serde@1.0.0"]);
         let serde = &g.components[1];
-        assert_eq!(
-            serde.lockfiles.iter().copied().collect::<Vec<_>>(),
-            ["a/Cargo.lock", "b/Cargo.lock"]
-        );
+        assert_eq!(serde.lockfiles, ["a/Cargo.lock", "b/Cargo.lock"]);
         assert!(serde.direct);
         assert!(!serde.dev, "required in a/, so not dev-only");
-        assert_eq!(g.components[0].depends_on, BTreeSet::from([1]));
-        assert_eq!(g.root_depends_on, BTreeSet::from([0, 1]));
+        assert_eq!(g.components[0].depends_on, [1]);
+        assert_eq!(g.root_depends_on, [0, 1]);
     }
 
     #[test]
@@ -243,7 +287,7 @@ pub(crate) mod tests {
         let pkgs = [a, b1, b2, c];
         let g = build(&pkgs);
         assert!(g.components[0].depends_on.is_empty());
-        assert_eq!(g.components[3].depends_on, BTreeSet::from([2]));
+        assert_eq!(g.components[3].depends_on, [2]);
     }
 
     #[test]
@@ -262,10 +306,10 @@ pub(crate) mod tests {
         let jinja = pkg(Ecosystem::PyPI, "jinja2", Some("3.1.2"), "poetry.lock", &[]);
         let pkgs = [app, jinja];
         let g = build(&pkgs);
-        assert_eq!(g.components[0].depends_on, BTreeSet::from([1]));
+        assert_eq!(g.components[0].depends_on, [1]);
         assert_eq!(
             g.components[0].hashes,
-            BTreeSet::from([(HashAlg::Sha256, "ab".repeat(32))])
+            [(HashAlg::Sha256, Cow::from("ab".repeat(32)))]
         );
         assert!(g.components.iter().all(|c| !c.dev));
     }

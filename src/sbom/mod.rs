@@ -226,17 +226,65 @@ pub(crate) fn format_timestamp(t: OffsetDateTime) -> String {
 /// A UUID derived from content: the first 16 bytes of SHA-256 over `parts`
 /// with the RFC 4122 version (5, name-based) and variant bits set. The same
 /// inventory always gets the same serial number; any change gets a new one.
+#[cfg(test)]
 pub(crate) fn content_uuid(parts: &[&[u8]]) -> String {
-    let mut hasher = Sha256::new();
+    let mut h = ContentHash::default();
     for part in parts {
-        // Length-prefix each part so ("ab","c") and ("a","bc") differ.
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part);
+        h.bytes(part);
     }
-    let digest = hasher.finalize();
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&digest[..16]);
-    crate::finding::content_uuid(&b, 5)
+    h.uuid()
+}
+
+/// [`content_uuid`] built part by part, where a part may be a value's JSON
+/// (`serde_json::to_vec`) hashed as it is written, never held in memory.
+#[derive(Default)]
+pub(crate) struct ContentHash(Sha256);
+
+/// An `io::Write` that only counts, or that feeds a hasher.
+struct Sink<'h>(Option<&'h mut Sha256>, u64);
+
+impl std::io::Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some(h) = self.0.as_mut() {
+            h.update(buf);
+        }
+        self.1 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl ContentHash {
+    /// Adds one part (length-prefixed, so ("ab","c") and ("a","bc") differ).
+    pub(crate) fn bytes(&mut self, part: &[u8]) {
+        self.0.update((part.len() as u64).to_le_bytes());
+        self.0.update(part);
+    }
+
+    /// Adds the compact JSON of `value` as one part, exactly as
+    /// `bytes(&serde_json::to_vec(value)?)` would (an empty part when it
+    /// cannot be serialised), in two streaming passes: length, then bytes.
+    pub(crate) fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
+        let mut count = Sink(None, 0);
+        if serde_json::to_writer(&mut count, value).is_err() {
+            self.bytes(&[]);
+            return;
+        }
+        self.0.update(count.1.to_le_bytes());
+        let mut feed = Sink(Some(&mut self.0), 0);
+        // The first pass succeeded: so does this one, on the same value.
+        let _ = serde_json::to_writer(&mut feed, value);
+    }
+
+    /// The UUID of everything added.
+    pub(crate) fn uuid(self) -> String {
+        let digest = self.0.finalize();
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&digest[..16]);
+        crate::finding::content_uuid(&b, 5)
+    }
 }
 
 #[cfg(test)]

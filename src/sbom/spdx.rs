@@ -13,9 +13,9 @@
 //! the arrow reversed); every package `DEPENDS_ON` what its lockfile says it
 //! depends on. Relationships are sorted, so output is deterministic.
 
-use super::fields::is_spdx_expression;
-use super::graph::{self, Component};
-use super::{content_uuid, format_timestamp, SbomError, WriteOptions};
+use super::fields::is_known_spdx_expression;
+use super::graph::{self, Component, Graph};
+use super::{format_timestamp, ContentHash, SbomError, WriteOptions};
 use crate::inventory::Package;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -31,7 +31,9 @@ pub fn write(
     options: &WriteOptions,
     mut out: impl Write,
 ) -> Result<(), SbomError> {
-    let doc = document(packages, options);
+    let graph = graph::build(packages);
+    let ids = assign_ids(&graph.components);
+    let doc = document(&graph, &ids, options);
     serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::from)?;
     out.write_all(b"\n")?;
     Ok(())
@@ -84,91 +86,23 @@ fn assign_ids(components: &[Component<'_>]) -> Vec<String> {
         .collect()
 }
 
-fn document<'a>(packages: &'a [Package], options: &'a WriteOptions) -> Document<'a> {
-    let graph = graph::build(packages);
-    let ids = assign_ids(&graph.components);
-    let mut spdx_packages = Vec::with_capacity(graph.components.len() + 1);
-    spdx_packages.push(SpdxPackage {
-        spdx_id: ROOT_ID.to_string(),
-        name: options.root_name.clone(),
-        version_info: None,
-        download_location: "NOASSERTION",
-        files_analyzed: false,
-        license_concluded: "NOASSERTION",
-        license_declared: "NOASSERTION",
-        license_comments: None,
-        checksums: Vec::new(),
-        external_refs: Vec::new(),
-        primary_package_purpose: "APPLICATION",
-    });
-    for (c, id) in graph.components.iter().zip(&ids) {
-        let (declared, comment) = match c.license {
-            Some(l) if is_spdx_expression(l) && !l.contains("LicenseRef-") => (l, None),
-            // A LicenseRef would need an extracted-licence section; free
-            // text is not an expression. Keep the recorded text as a comment.
-            Some(l) => ("NOASSERTION", Some(format!("Recorded licence: {l}"))),
-            None => ("NOASSERTION", None),
-        };
-        spdx_packages.push(SpdxPackage {
-            spdx_id: id.clone(),
-            name: c.package.name.clone(),
-            version_info: c.package.version.as_deref(),
-            download_location: "NOASSERTION",
-            files_analyzed: false,
-            license_concluded: "NOASSERTION",
-            license_declared: declared,
-            license_comments: comment,
-            checksums: c
-                .hashes
-                .iter()
-                .map(|(alg, hex)| Checksum {
-                    algorithm: alg.spdx(),
-                    checksum_value: hex.clone(),
-                })
-                .collect(),
-            external_refs: vec![ExternalRef {
-                reference_category: "PACKAGE-MANAGER",
-                reference_type: "purl",
-                reference_locator: c.purl.clone(),
-            }],
-            primary_package_purpose: "LIBRARY",
-        });
-    }
-
-    let mut relationships = vec![Relationship {
-        spdx_element_id: "SPDXRef-DOCUMENT".into(),
-        relationship_type: "DESCRIBES",
-        related_spdx_element: ROOT_ID.into(),
-    }];
-    for &i in &graph.root_depends_on {
-        relationships.push(if graph.components[i].dev {
-            Relationship {
-                spdx_element_id: ids[i].clone(),
-                relationship_type: "DEV_DEPENDENCY_OF",
-                related_spdx_element: ROOT_ID.into(),
-            }
-        } else {
-            Relationship {
-                spdx_element_id: ROOT_ID.into(),
-                relationship_type: "DEPENDS_ON",
-                related_spdx_element: ids[i].clone(),
-            }
-        });
-    }
-    for (c, id) in graph.components.iter().zip(&ids) {
-        relationships.extend(c.depends_on.iter().map(|&j| Relationship {
-            spdx_element_id: id.clone(),
-            relationship_type: "DEPENDS_ON",
-            related_spdx_element: ids[j].clone(),
-        }));
-    }
-
-    let uuid = content_uuid(&[
-        b"SPDX-2.3",
-        options.root_name.as_bytes(),
-        &serde_json::to_vec(&spdx_packages).unwrap_or_default(),
-        &serde_json::to_vec(&relationships).unwrap_or_default(),
-    ]);
+fn document<'g>(
+    graph: &'g Graph<'g>,
+    ids: &'g [String],
+    options: &'g WriteOptions,
+) -> Document<'g> {
+    let packages = Packages {
+        graph,
+        ids,
+        root_name: &options.root_name,
+    };
+    let relationships = Relationships { graph, ids };
+    let mut hash = ContentHash::default();
+    hash.bytes(b"SPDX-2.3");
+    hash.bytes(options.root_name.as_bytes());
+    hash.json(&packages);
+    hash.json(&relationships);
+    let uuid = hash.uuid();
     let namespace_name: String = options
         .root_name
         .chars()
@@ -190,14 +124,127 @@ fn document<'a>(packages: &'a [Package], options: &'a WriteOptions) -> Document<
             created: format_timestamp(options.timestamp),
             creators: vec![format!("Tool: leakgate-{}", env!("CARGO_PKG_VERSION"))],
         },
-        packages: spdx_packages,
+        packages,
         relationships,
+    }
+}
+
+/// The `packages` array, written one package at a time: the root, then
+/// one per component.
+struct Packages<'g> {
+    graph: &'g Graph<'g>,
+    ids: &'g [String],
+    root_name: &'g str,
+}
+
+impl Serialize for Packages<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let root = SpdxPackage {
+            spdx_id: ROOT_ID,
+            name: self.root_name,
+            version_info: None,
+            download_location: "NOASSERTION",
+            files_analyzed: false,
+            license_concluded: "NOASSERTION",
+            license_declared: "NOASSERTION",
+            license_comments: None,
+            checksums: Vec::new(),
+            external_refs: Vec::new(),
+            primary_package_purpose: "APPLICATION",
+        };
+        let rest = self
+            .graph
+            .components
+            .iter()
+            .zip(self.ids)
+            .map(|(c, id)| package(c, id));
+        s.collect_seq(std::iter::once(root).chain(rest))
+    }
+}
+
+/// One component as an SPDX package. The licence the lockfile records is
+/// what the package *declares*; leakgate concludes nothing from the
+/// package's files, so `licenseConcluded` is `NOASSERTION`, as SPDX asks
+/// when no conclusion was made.
+fn package<'g>(c: &'g Component<'_>, id: &'g str) -> SpdxPackage<'g> {
+    let (declared, comment) = match c.license {
+        Some(l) if is_known_spdx_expression(l) => (l, None),
+        // A LicenseRef would need an extracted-licence section; free text
+        // and ids off the SPDX list are not valid expressions. Keep the
+        // recorded text as a comment.
+        Some(l) => ("NOASSERTION", Some(format!("Recorded licence: {l}"))),
+        None => ("NOASSERTION", None),
+    };
+    SpdxPackage {
+        spdx_id: id,
+        name: &c.package.name,
+        version_info: c.package.version.as_deref(),
+        download_location: "NOASSERTION",
+        files_analyzed: false,
+        license_concluded: "NOASSERTION",
+        license_declared: declared,
+        license_comments: comment,
+        checksums: c
+            .hashes
+            .iter()
+            .map(|(alg, hex)| Checksum {
+                algorithm: alg.spdx(),
+                checksum_value: hex,
+            })
+            .collect(),
+        external_refs: vec![ExternalRef {
+            reference_category: "PACKAGE-MANAGER",
+            reference_type: "purl",
+            reference_locator: &c.purl,
+        }],
+        primary_package_purpose: "LIBRARY",
+    }
+}
+
+/// The `relationships` array: the document describes the root, the root's
+/// direct dependencies, then every component's dependencies.
+struct Relationships<'g> {
+    graph: &'g Graph<'g>,
+    ids: &'g [String],
+}
+
+impl Serialize for Relationships<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (graph, ids) = (self.graph, self.ids);
+        let describes = Relationship {
+            spdx_element_id: "SPDXRef-DOCUMENT",
+            relationship_type: "DESCRIBES",
+            related_spdx_element: ROOT_ID,
+        };
+        let direct = graph.root_depends_on.iter().map(|&i| {
+            if graph.components[i].dev {
+                Relationship {
+                    spdx_element_id: &ids[i],
+                    relationship_type: "DEV_DEPENDENCY_OF",
+                    related_spdx_element: ROOT_ID,
+                }
+            } else {
+                Relationship {
+                    spdx_element_id: ROOT_ID,
+                    relationship_type: "DEPENDS_ON",
+                    related_spdx_element: &ids[i],
+                }
+            }
+        });
+        let edges = graph.components.iter().zip(ids).flat_map(|(c, id)| {
+            c.depends_on.iter().map(move |&j| Relationship {
+                spdx_element_id: id,
+                relationship_type: "DEPENDS_ON",
+                related_spdx_element: &ids[j],
+            })
+        });
+        s.collect_seq(std::iter::once(describes).chain(direct).chain(edges))
     }
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Document<'a> {
+struct Document<'g> {
     spdx_version: &'static str,
     data_license: &'static str,
     #[serde(rename = "SPDXID")]
@@ -205,8 +252,8 @@ struct Document<'a> {
     name: String,
     document_namespace: String,
     creation_info: CreationInfo,
-    packages: Vec<SpdxPackage<'a>>,
-    relationships: Vec<Relationship>,
+    packages: Packages<'g>,
+    relationships: Relationships<'g>,
 }
 
 #[derive(Serialize)]
@@ -219,8 +266,8 @@ struct CreationInfo {
 #[serde(rename_all = "camelCase")]
 struct SpdxPackage<'a> {
     #[serde(rename = "SPDXID")]
-    spdx_id: String,
-    name: String,
+    spdx_id: &'a str,
+    name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     version_info: Option<&'a str>,
     download_location: &'static str,
@@ -230,33 +277,33 @@ struct SpdxPackage<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     license_comments: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    checksums: Vec<Checksum>,
+    checksums: Vec<Checksum<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    external_refs: Vec<ExternalRef>,
+    external_refs: Vec<ExternalRef<'a>>,
     primary_package_purpose: &'static str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Checksum {
+struct Checksum<'a> {
     algorithm: &'static str,
-    checksum_value: String,
+    checksum_value: &'a str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ExternalRef {
+struct ExternalRef<'a> {
     reference_category: &'static str,
     reference_type: &'static str,
-    reference_locator: String,
+    reference_locator: &'a str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Relationship {
-    spdx_element_id: String,
+struct Relationship<'a> {
+    spdx_element_id: &'a str,
     relationship_type: &'static str,
-    related_spdx_element: String,
+    related_spdx_element: &'a str,
 }
 
 #[cfg(test)]

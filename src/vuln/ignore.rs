@@ -110,22 +110,39 @@ pub enum Verdict {
     Expired(usize),
 }
 
+/// Largest config file read for `[[deps.ignore]]`.
+const MAX_IGNORE_FILE_BYTES: u64 = 16 << 20;
+
 impl IgnoreList {
     /// Reads `[[deps.ignore]]` from a TOML file. A missing file is an empty list
     /// only when `required` is false (the default `.leakgate.toml`).
     pub fn load(path: &Path, required: bool) -> Result<IgnoreList, IgnoreError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
+        let io = |source: std::io::Error| IgnoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        match std::fs::symlink_metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
                 return Ok(IgnoreList::default())
             }
-            Err(e) => {
-                return Err(IgnoreError::Io {
-                    path: path.to_path_buf(),
-                    source: e,
-                })
-            }
-        };
+            Err(e) => return Err(io(e)),
+            Ok(_) => {}
+        }
+        // A bounded read of a regular file: a FIFO or `/dev/zero` named as
+        // the config must neither hang nor exhaust memory.
+        let bytes =
+            crate::source::read::read_small(path, None, MAX_IGNORE_FILE_BYTES).map_err(|e| {
+                io(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    e.to_string(),
+                ))
+            })?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "not valid UTF-8 text",
+            ))
+        })?;
         IgnoreList::parse(&text, path)
     }
 

@@ -11,7 +11,6 @@
 use crate::vuln::db::{DbError, LoadWarning};
 use crate::vuln::osv::Record;
 use rayon::prelude::*;
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -143,17 +142,10 @@ fn read_dir(dir: &Path, harvest: &mut Harvest) -> Result<(), DbError> {
 
 fn parse_file(path: &Path, format: RecordFormat) -> Vec<Parsed> {
     let label = path.display().to_string();
-    // A bounded read: `--db /dev/zero` or a huge file must not exhaust memory.
-    let read = File::open(path).and_then(|f| {
-        let mut bytes = Vec::new();
-        f.take(MAX_ENTRY_BYTES + 1).read_to_end(&mut bytes)?;
-        Ok(bytes)
-    });
-    match read {
-        Ok(bytes) if bytes.len() as u64 > MAX_ENTRY_BYTES => vec![Err(LoadWarning {
-            source: label,
-            message: format!("record file exceeds the {MAX_ENTRY_BYTES}-byte limit"),
-        })],
+    // A bounded read of a regular file only: `--db /dev/zero`, a FIFO
+    // (which would block an open) or a huge file must not hang or exhaust
+    // memory.
+    match crate::source::read::read_small(path, None, MAX_ENTRY_BYTES) {
         Ok(bytes) => parse_bytes(&bytes, format, &label),
         Err(e) => vec![Err(LoadWarning {
             source: label,
@@ -200,9 +192,10 @@ fn read_zip(path: &Path, harvest: &mut Harvest) -> Result<(), DbError> {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    let file = File::open(path).map_err(|e| DbError::Io {
+    // Regular files only, opened non-blocking: a FIFO named `*.zip` cannot hang the load.
+    let (file, _) = crate::source::read::open_regular(path, None).map_err(|e| DbError::Io {
         path: path.to_path_buf(),
-        source: e,
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()),
     })?;
     let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(zip_err)?;
     if archive.len() > MAX_ZIP_ENTRIES {

@@ -71,12 +71,29 @@ pub const CYCLONEDX_READ_VERSIONS: &str = "1.4, 1.5, 1.6, 1.7";
 /// SPDX versions the reader accepts.
 pub const SPDX_READ_VERSIONS: &str = "SPDX-2.2, SPDX-2.3";
 
+/// Largest SBOM file read (as large as the largest lockfile).
+const MAX_SBOM_BYTES: u64 = 1 << 30;
+
 /// Reads the SBOM at `path`. Errors name the path as given.
 pub fn read_sbom(path: &Path) -> Result<SbomDocument, SbomError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| SbomError::Io {
+    // A bounded read of a regular file: a FIFO or `/dev/zero` must neither
+    // hang nor exhaust memory.
+    let io = |source: std::io::Error| SbomError::Io {
         file: file.clone(),
         source,
+    };
+    let bytes = crate::source::read::read_small(path, None, MAX_SBOM_BYTES).map_err(|e| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            e.to_string(),
+        ))
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "not valid UTF-8 text",
+        ))
     })?;
     read_sbom_str(&text, &file)
 }
