@@ -229,9 +229,11 @@ pub struct Finding {
     /// Secret details (secret findings only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<SecretInfo>,
-    /// Vulnerability details (vulnerability findings only).
+    /// Vulnerability details (vulnerability findings only). Boxed: a secret
+    /// scan may hold hundreds of thousands of findings, and an inline
+    /// `VulnerabilityInfo` would more than double each one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vulnerability: Option<VulnerabilityInfo>,
+    pub vulnerability: Option<Box<VulnerabilityInfo>>,
     /// What to do about it.
     #[serde(default)]
     pub help: String,
@@ -356,6 +358,17 @@ mod tests {
         assert_eq!(
             content_uuid(&[0; 16], 8),
             "00000000-0000-8000-8000-000000000000"
+        );
+    }
+
+    #[test]
+    fn findings_stay_compact() {
+        // 300k findings must fit in well under 300 MB: keep the inline
+        // part small (large, rare parts are boxed).
+        assert!(
+            std::mem::size_of::<Finding>() <= 360,
+            "{}",
+            std::mem::size_of::<Finding>()
         );
     }
 

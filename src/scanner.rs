@@ -137,7 +137,9 @@ pub fn discover_config(
     match CONFIG_NAMES
         .iter()
         .map(|n| root.join(n))
-        .find(|p| p.is_file())
+        // Any entry counts (a FIFO, a link out of the root): loading it then
+        // fails closed instead of silently falling back to the built-in rules.
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
     {
         Some(path) => ConfigSource::File { path, from: "root" },
         None => ConfigSource::Builtin,
@@ -202,6 +204,8 @@ impl Scanner {
     ) -> Result<Scanner, ConfigError> {
         let source = discover_config(root, config, &|var| std::env::var_os(var));
         let rules = match &source {
+            // A config found in the scanned tree must stay inside it.
+            ConfigSource::File { path, from: "root" } => config::load_file_in(path, root)?,
             ConfigSource::File { path, .. } => config::load_file(path)?,
             ConfigSource::Text { var, text } => config::parse_str(
                 text,
@@ -243,10 +247,8 @@ impl Scanner {
     /// Adds the entries of one more ignore file (gitleaks'
     /// `--gitleaks-ignore-path`).
     pub fn add_ignore_file(&mut self, path: &Path) -> Result<(), ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let limit = crate::allow::ignore_file::MAX_IGNORE_FILE_BYTES;
+        let text = config::read_text(path, None, limit)?;
         self.ignore.add_text(&text, path)
     }
 

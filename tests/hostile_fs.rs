@@ -297,3 +297,82 @@ fn a_malformed_ignore_line_is_quoted_escaped() {
     assert!(err.contains("`bad\\x1b]0;x\\x07line`"), "{err}");
     assert!(!err.contains('\x1b'));
 }
+
+/// `leakgate scan . <args>` in `root` (60 s cap): (exit code, stderr).
+#[cfg(unix)]
+fn scan_err(root: &Path, home: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = leakgate_in(root, home)
+        .env("GIT_CEILING_DIRECTORIES", home)
+        .args(["scan", "."])
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+// 9.10 for config files and baselines: a committed `.leakgate.toml` that is
+// a link out of the root or a FIFO, an `[extend] path` to a device or a file
+// outside the root, and a FIFO given as --config or --baseline are refused
+// with exit 2 and the file named; never read, never waited on, never
+// silently replaced by the built-in rules.
+#[cfg(unix)]
+#[test]
+fn hostile_config_files_and_baselines_are_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("r");
+    write(&root, "a.txt", "ok\n");
+    write(dir.path(), "outside.toml", "title = \"outside\"\n");
+    let cfg = root.join(".leakgate.toml");
+
+    std::os::unix::fs::symlink(dir.path().join("outside.toml"), &cfg).unwrap();
+    let (code, err) = scan_err(&root, dir.path(), &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(".leakgate.toml: cannot read config: symbolic link to"),
+        "{err}"
+    );
+    assert!(err.contains("outside the scanned directory"), "{err}");
+    std::fs::remove_file(&cfg).unwrap();
+
+    let status = std::process::Command::new("mkfifo")
+        .arg(&cfg)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (code, err) = scan_err(&root, dir.path(), &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(".leakgate.toml: cannot read config: not a regular file (FIFO)"),
+        "{err}"
+    );
+
+    // The same FIFO named explicitly (as --config and as --baseline).
+    let (code, err) = scan_err(&root, dir.path(), &["--config", ".leakgate.toml"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a regular file (FIFO)"), "{err}");
+    std::fs::rename(&cfg, root.join("fifo")).unwrap();
+    let (code, err) = scan_err(&root, dir.path(), &["--baseline", "fifo"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("baseline fifo: not a regular file (FIFO)"),
+        "{err}"
+    );
+    std::fs::remove_file(root.join("fifo")).unwrap();
+
+    for target in [
+        "/dev/zero",
+        dir.path().join("outside.toml").to_str().unwrap(),
+    ] {
+        std::fs::write(&cfg, format!("[extend]\npath = \"{target}\"\n")).unwrap();
+        let (code, err) = scan_err(&root, dir.path(), &[]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(
+            err.contains("is outside the scanned directory: not read"),
+            "{err}"
+        );
+    }
+}

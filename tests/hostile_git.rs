@@ -303,3 +303,103 @@ fn staged_utf16_is_decoded_and_binary_is_named() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn utf16(s: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+    let mut v = match (bom, big_endian) {
+        (false, _) => Vec::new(),
+        (true, false) => vec![0xff, 0xfe],
+        (true, true) => vec![0xfe, 0xff],
+    };
+    for unit in s.encode_utf16() {
+        v.extend(if big_endian {
+            unit.to_be_bytes()
+        } else {
+            unit.to_le_bytes()
+        });
+    }
+    v
+}
+
+fn warnings(report: &Value) -> Vec<String> {
+    report["scan"]["warnings"]
+        .as_array()
+        .map(|a| a.iter().map(|w| w.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
+}
+
+// 9.4 for --staged: a staged file over --max-file-size is scanned in
+// overlapping chunks (as in directory scans), not skipped.
+#[test]
+fn staged_files_over_the_size_limit_are_scanned_in_chunks() {
+    let t = TestRepo::new();
+    t.add("readme.txt", "hi\n");
+    t.commit("first");
+    let mut big = "a".repeat(20_000);
+    big.push_str(&format!(" key={}\n", secret(11)));
+    t.add("big.txt", &big);
+    let (code, report) = t.json(&["scan", "--staged", "--max-file-size", "10000"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(locations(&report), vec![("big.txt".to_string(), 1)]);
+    assert_eq!(findings(&report)[0]["location"]["column"], 20_006);
+    assert_eq!(git_support::stat(&report, "files_chunked"), 1);
+    assert!(warnings(&report).is_empty(), "{report}");
+}
+
+// 9.3 and 9.4 for history and ranges: UTF-16 blobs (LE/BE, with or without
+// a byte-order mark) are decoded; binary and oversized blobs are named by
+// path and commit, and --strict fails on them.
+#[test]
+fn history_and_ranges_decode_utf16_and_name_skipped_blobs() {
+    let t = TestRepo::new();
+    std::fs::write(
+        t.root().join("le.ps1"),
+        utf16(&format!("# one\n$k = '{}'\n", secret(12)), false, false),
+    )
+    .unwrap();
+    t.stage("le.ps1");
+    std::fs::write(t.root().join("logo.bin"), b"\x89PNG\0\0\0\x01").unwrap();
+    t.stage("logo.bin");
+    t.add("huge.txt", &"b".repeat(20_000));
+    let first = t.commit("first");
+    let (code, report) = t.json(&["scan", "--history", "--max-file-size", "10000"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(locations(&report), vec![("le.ps1".to_string(), 2)]);
+    assert_eq!(
+        warnings(&report),
+        vec![
+            format!(
+                "huge.txt: skipped (too large): blob {} of commit {first}: 20000 bytes, over --max-file-size 10000 (not inflated)",
+                t.repo.revparse_single("HEAD:huge.txt").unwrap().id()
+            ),
+            format!(
+                "logo.bin: skipped (binary): blob {} of commit {first}: binary content, 8 bytes",
+                t.repo.revparse_single("HEAD:logo.bin").unwrap().id()
+            ),
+        ]
+    );
+    let strict = t
+        .leakgate()
+        .args(["scan", "--history", "--max-file-size", "10000", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(2), "{}", stderr_of(&strict));
+    assert!(stderr_of(&strict).contains("2 file(s) were skipped"));
+
+    // Re-encoded as UTF-16BE with a mark plus one new secret line: only the
+    // new line is blamed on the second commit.
+    std::fs::write(
+        t.root().join("le.ps1"),
+        utf16(
+            &format!("# one\n$k = '{}'\n$j = '{}'\n", secret(12), secret(13)),
+            true,
+            true,
+        ),
+    )
+    .unwrap();
+    t.stage("le.ps1");
+    t.commit("second");
+    let (code, report) = t.json(&["scan", "--range", "HEAD~1..HEAD"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(locations(&report), vec![("le.ps1".to_string(), 3)]);
+    assert!(warnings(&report).is_empty(), "{report}");
+}

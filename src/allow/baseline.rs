@@ -129,12 +129,27 @@ struct DocLocation {
     line: u32,
 }
 
+/// Largest baseline read (a report of a few hundred thousand findings).
+pub const MAX_BASELINE_BYTES: u64 = 1 << 30;
+
 impl Baseline {
     /// Reads a baseline report from `path`.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+        // A regular file, read with a bounded read (a FIFO or a device named
+        // as the baseline is refused, never waited on).
+        let data =
+            crate::source::read::read_small(path, None, MAX_BASELINE_BYTES).map_err(|refusal| {
+                BaselineError::Read {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::other(refusal.to_string()),
+                }
+            })?;
+        let text = String::from_utf8(data).map_err(|_| BaselineError::Read {
             path: path.to_path_buf(),
-            source,
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            ),
         })?;
         Baseline::parse(path, &text)
     }

@@ -11,6 +11,7 @@
 use super::progress::Progress;
 use crate::report::Problem;
 use crate::scanner::{Match, Scanner};
+use crate::source::{text, SkipReason};
 use git2::{ObjectType, Odb, Oid, Repository};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -59,6 +60,8 @@ pub struct BlobScan {
     pub counts: BlobCounts,
     /// Blobs that could not be read, by id.
     pub errors: Vec<Problem>,
+    /// Blobs skipped (binary, too large), by id: the caller names them by path.
+    pub skipped: Vec<(Oid, SkipReason, String)>,
 }
 
 /// Scans each blob of `ids` (expected unique) once. `max_size` skips larger
@@ -122,11 +125,39 @@ pub fn scan_blobs(
     result.into_inner().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Names each skipped blob of `scan` by a path (and commit) it appears at,
+/// from `place` (`None`: named by its id alone), so a history or range scan
+/// lists what it did not read the way a directory scan does.
+pub fn name_skipped(
+    scan: &BlobScan,
+    mut place: impl FnMut(Oid) -> Option<(String, Oid)>,
+) -> Vec<crate::source::Skip> {
+    let mut named: Vec<crate::source::Skip> = scan
+        .skipped
+        .iter()
+        .map(|(id, reason, detail)| match place(*id) {
+            Some((path, commit)) => crate::source::Skip {
+                path,
+                reason: *reason,
+                detail: format!("blob {id} of commit {commit}: {detail}"),
+            },
+            None => crate::source::Skip {
+                path: format!("blob {id}"),
+                reason: *reason,
+                detail: detail.clone(),
+            },
+        })
+        .collect();
+    named.sort_by(|a, b| (&a.path, &a.detail).cmp(&(&b.path, &b.detail)));
+    named
+}
+
 fn merge(into: &Mutex<BlobScan>, local: BlobScan) {
     let mut guard = into.lock().unwrap_or_else(|p| p.into_inner());
     guard.counts.add(&local.counts);
     guard.matches.extend(local.matches);
     guard.errors.extend(local.errors);
+    guard.skipped.extend(local.skipped);
 }
 
 fn scan_one(odb: &Odb<'_>, id: Oid, scanner: &Scanner, max_size: u64, out: &mut BlobScan) {
@@ -141,6 +172,11 @@ fn scan_one(odb: &Odb<'_>, id: Oid, scanner: &Scanner, max_size: u64, out: &mut 
         match odb.read_header(id) {
             Ok((size, _)) if size as u64 > max_size => {
                 out.counts.skipped_large += 1;
+                out.skipped.push((
+                    id,
+                    SkipReason::TooLarge,
+                    format!("{size} bytes, over --max-file-size {max_size} (not inflated)"),
+                ));
                 return;
             }
             Ok(_) => {}
@@ -156,14 +192,19 @@ fn scan_one(odb: &Odb<'_>, id: Oid, scanner: &Scanner, max_size: u64, out: &mut 
     if object.kind() != ObjectType::Blob {
         return unreadable(out, format!("expected a blob, found a {}", object.kind()));
     }
-    let data = object.data();
-    if super::is_binary(data) {
+    // UTF-16 is decoded as in work-tree and staged scans.
+    let Some(data) = text::as_text(object.data()) else {
         out.counts.skipped_binary += 1;
+        out.skipped.push((
+            id,
+            SkipReason::Binary,
+            format!("binary content, {} bytes", object.data().len()),
+        ));
         return;
-    }
+    };
     out.counts.scanned += 1;
     out.counts.bytes += data.len() as u64;
-    let found = scanner.find(data);
+    let found = scanner.find(&data);
     if !found.is_empty() {
         out.matches.insert(id, found);
     }

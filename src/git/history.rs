@@ -24,7 +24,7 @@ use crate::report::Stats;
 use crate::scanner::{BlobContext, Scanner};
 use crate::source::keys;
 use git2::{FileMode, Oid, Repository};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::time::{Duration, Instant};
 
@@ -133,7 +133,8 @@ pub fn scan_history(
     progress.spinner("enumerating commits");
     let commits = walk(repository, &starts, &[])?;
     progress.spinner("enumerating blobs");
-    let (blobs, mut path_findings) = enumerate(repository, &commits, scanner, progress)?;
+    let (blobs, first_seen, mut path_findings) =
+        enumerate(repository, &commits, scanner, progress)?;
 
     progress.blobs(blobs.len() as u64);
     let scan = scan_blobs(repository, &blobs, scanner, opts.max_size, progress);
@@ -188,6 +189,14 @@ pub fn scan_history(
     }
     // end failclosed
     out.findings = set.into_findings();
+    if !scan.skipped.is_empty() {
+        // failclosed (issue 9.4): name skipped blobs by the first path seen.
+        let index: HashMap<Oid, usize> = blobs.iter().enumerate().map(|(i, &b)| (b, i)).collect();
+        out.skipped.extend(super::blobs::name_skipped(&scan, |id| {
+            let (path, commit) = &first_seen[*index.get(&id)?];
+            Some((super::path_string(path), *commit))
+        }));
+    }
     out.errors = scan.errors;
     out.stats.set("commits", commits.len() as u64);
     out.stats.set("blobs", blobs.len() as u64);
@@ -197,6 +206,9 @@ pub fn scan_history(
 
 type PathFinding = (crate::finding::Finding, Origin);
 
+/// Blobs, the (path, commit) each was first seen at, and path findings.
+type Enumerated = (Vec<Oid>, Vec<(Vec<u8>, Oid)>, Vec<PathFinding>);
+
 /// Pass 1: unique file blobs of `commits` (oldest first), plus findings of
 /// the path rules for each unique path, attributed to the first commit
 /// whose new trees contain it.
@@ -205,11 +217,12 @@ fn enumerate(
     commits: &[Oid],
     scanner: &Scanner,
     progress: &Progress,
-) -> Result<(Vec<Oid>, Vec<PathFinding>), GitError> {
+) -> Result<Enumerated, GitError> {
     let mut seen_trees = OidSet::default();
     let mut seen_blobs = OidSet::default();
     let mut seen_paths: HashSet<Vec<u8>> = HashSet::new();
     let mut blobs = Vec::new();
+    let mut first_seen = Vec::new();
     let mut path_findings = Vec::new();
     let mut stack: Vec<(Oid, Vec<u8>)> = Vec::new();
     for (n, &id) in commits.iter().enumerate() {
@@ -248,6 +261,7 @@ fn enumerate(
                 }
                 if seen_blobs.insert(entry.id()) {
                     blobs.push(entry.id());
+                    first_seen.push((path.clone(), id));
                 }
                 if !seen_paths.contains(&path) {
                     let text = super::path_string(&path);
@@ -273,7 +287,7 @@ fn enumerate(
             }
         }
     }
-    Ok((blobs, path_findings))
+    Ok((blobs, first_seen, path_findings))
 }
 
 /// Writes the blob counters and throughput into `stats`, with the keys

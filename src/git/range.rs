@@ -15,6 +15,7 @@ use super::message::commit_meta;
 use super::progress::Progress;
 use super::{repo, GitContext, GitError, ScanOutput};
 use crate::scanner::{BlobContext, Scanner};
+use crate::source::text::as_text;
 use git2::{Oid, Repository, Sort};
 use std::collections::HashSet;
 use std::time::Instant;
@@ -215,6 +216,20 @@ pub fn scan_commits(
     let messages = super::message::scan_commit_messages(repository, commits, scanner, &mut set)?;
     out.stats.set("commit_messages", messages);
     out.findings = set.into_findings();
+    if !scan.skipped.is_empty() {
+        let mut first: std::collections::HashMap<Oid, (String, Oid)> = Default::default();
+        let wanted: HashSet<Oid> = scan.skipped.iter().map(|s| s.0).collect();
+        for intro in &intros {
+            if wanted.contains(&intro.blob) {
+                first
+                    .entry(intro.blob)
+                    .or_insert_with(|| (super::path_string(&intro.path), commits[intro.commit]));
+            }
+        }
+        out.skipped.extend(super::blobs::name_skipped(&scan, |id| {
+            first.get(&id).cloned()
+        }));
+    }
     out.errors = scan.errors;
     out.stats.set("commits", commits.len() as u64);
     out.stats.set("blobs", unique.len() as u64);
@@ -240,7 +255,12 @@ fn added_since_parents(
         let old = repository
             .find_blob(*base)
             .git_context(|| format!("{path}: reading blob {base}"))?;
-        added = added.intersect(&added_lines(Some(old.content()), new.content())?);
+        // UTF-16 blobs were scanned decoded: diff the decoded text.
+        let (Some(old_text), Some(new_text)) = (as_text(old.content()), as_text(new.content()))
+        else {
+            continue;
+        };
+        added = added.intersect(&added_lines(Some(&old_text), &new_text)?);
         if added.is_empty() {
             break;
         }

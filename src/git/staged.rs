@@ -26,7 +26,7 @@ use super::index;
 use super::{repo, GitContext, GitError, ScanOutput};
 use crate::scanner::{BlobContext, Scanner};
 use crate::source::text::{self, Encoding};
-use crate::source::{keys, Skip, SkipReason};
+use crate::source::{keys, read, Skip, SkipReason};
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository, Tree};
 use std::borrow::Cow;
 use std::path::Path;
@@ -109,7 +109,7 @@ pub fn scan_staged(
         None => with_libgit2(repository, head_tree.as_ref(), &mut out)?,
     };
 
-    let (mut files, mut bytes, mut binary, mut large) = (0u64, 0u64, 0u64, 0u64);
+    let (mut files, mut bytes, mut binary, mut chunked) = (0u64, 0u64, 0u64, 0u64);
     let (mut allowlisted, mut symlinks, mut submodules, mut utf16) = (0u64, 0u64, 0u64, 0u64);
     for change in staged {
         match change.mode {
@@ -138,15 +138,6 @@ pub fn scan_staged(
             None => odb_size(repository, change.id)
                 .git_context(|| format!("{path}: reading the staged blob {}", change.id))?,
         };
-        if max_size > 0 && size > max_size {
-            large += 1;
-            out.skipped.push(Skip {
-                path: path.to_string(),
-                reason: SkipReason::TooLarge,
-                detail: format!("{size} bytes, over --max-file-size {max_size}"),
-            });
-            continue;
-        }
         let blob = repository
             .find_blob(change.id)
             .git_context(|| format!("{path}: reading the staged blob {}", change.id))?;
@@ -170,7 +161,19 @@ pub fn scan_staged(
         };
         files += 1;
         bytes += data.len() as u64;
-        let matches = scanner.find(&data);
+        // Over --max-file-size: scanned in bounded, overlapping chunks like
+        // a work-tree file, never skipped.
+        let matches = if max_size > 0 && size > max_size {
+            chunked += 1;
+            read::scan_stream(scanner, &mut &data[..], max_size)
+                .map_err(|source| GitError::Io {
+                    what: format!("{path}: the staged blob {}", change.id),
+                    source,
+                })?
+                .matches
+        } else {
+            scanner.find(&data)
+        };
         if matches.is_empty() {
             continue;
         }
@@ -200,7 +203,7 @@ pub fn scan_staged(
     out.stats.set(keys::BYTES_SCANNED, bytes);
     for (key, n) in [
         (keys::FILES_SKIPPED_BINARY, binary),
-        (keys::FILES_SKIPPED_SIZE, large),
+        (keys::FILES_CHUNKED, chunked),
         (keys::FILES_SKIPPED_ALLOWLISTED, allowlisted),
         ("files_skipped_symlink", symlinks),
         ("files_skipped_submodule", submodules),

@@ -107,6 +107,28 @@ fn write_row(out: &mut dyn Write, cells: &[Cow<'_, str>]) -> io::Result<()> {
 /// One cell: formula-neutralised, then quoted if it holds a comma, quote,
 /// CR or LF (quotes doubled), per RFC 4180.
 fn cell(value: &str) -> String {
+    // Control characters (ESC, BEL, C1, bidi overrides) from scanned data
+    // are written as visible escapes; newlines, CR and tab stay (quoted).
+    let unsafe_char = |c: char| {
+        !matches!(c, '\n' | '\r' | '\t')
+            && matches!(
+                crate::escape::text(c.encode_utf8(&mut [0; 4])),
+                Cow::Owned(_)
+            )
+    };
+    let visible: Cow<'_, str> = if value.chars().any(unsafe_char) {
+        let mut out = String::with_capacity(value.len() + 8);
+        for c in value.chars() {
+            match c {
+                '\n' | '\r' | '\t' => out.push(c),
+                c => out.push_str(&crate::escape::text(c.encode_utf8(&mut [0; 4]))),
+            }
+        }
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(value)
+    };
+    let value = visible.as_ref();
     let value: Cow<'_, str> = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{value}"))
     } else {
@@ -151,6 +173,16 @@ mod tests {
             "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
         );
         assert_eq!(cell("a=b"), "a=b");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(
+            cell("a\x1b]8;;http://evil\x07b"),
+            "a\\x1b]8;;http://evil\\x07b"
+        );
+        assert_eq!(cell("x\u{202e}y\u{9b}"), "x\\u{202e}y\\u{9b}");
+        assert_eq!(cell("keep\ttab"), "keep\ttab");
     }
 
     #[test]

@@ -315,7 +315,7 @@ mod tests {
                 ..Location::default()
             },
             secret: None,
-            vulnerability: Some(VulnerabilityInfo {
+            vulnerability: Some(Box::new(VulnerabilityInfo {
                 id: "RUSTSEC-2023-0001".into(),
                 aliases: vec!["CVE-2023-1234".into(), "GHSA-abcd-efgh-ijkl".into()],
                 summary: "Use after free".into(),
@@ -333,7 +333,7 @@ mod tests {
                 dev: true,
                 severity_source: None,
                 dependency_path: Vec::new(),
-            }),
+            })),
             help: String::new(),
         };
         assert_eq!(

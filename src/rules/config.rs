@@ -155,25 +155,56 @@ impl Origin {
     }
 }
 
+/// Largest config file read: rule files are kilobytes, so this only stops
+/// a hostile file from exhausting memory.
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
+
 /// Loads a user config file and resolves it against the built-in rules.
+/// It (and every `[extend] path`) must be a regular file, read with a
+/// bounded read: a FIFO or a device is refused, never waited on.
 pub fn load_file(path: &Path) -> Result<RuleSet, ConfigError> {
-    load_file_depth(path, 0)
+    load_file_depth(path, 0, None)
 }
 
-fn load_file_depth(path: &Path, depth: usize) -> Result<RuleSet, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+/// [`load_file`] for a config found in a scanned tree: it and every
+/// `[extend] path` must also resolve (after symbolic links) inside `root`.
+pub fn load_file_in(path: &Path, root: &Path) -> Result<RuleSet, ConfigError> {
+    load_file_depth(path, 0, Some(root))
+}
+
+/// Reads a config-like file (config, ignore file): a regular file of at
+/// most `limit` bytes, inside `root` when given, valid UTF-8.
+pub fn read_text(path: &Path, root: Option<&Path>, limit: u64) -> Result<String, ConfigError> {
+    let io = |source: std::io::Error| ConfigError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    resolve(&text, &Origin::file(path), depth)
+    };
+    let data = crate::source::read::read_small(path, root, limit)
+        .map_err(|refusal| io(std::io::Error::other(refusal.to_string())))?;
+    String::from_utf8(data).map_err(|_| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+    })
+}
+
+fn load_file_depth(path: &Path, depth: usize, root: Option<&Path>) -> Result<RuleSet, ConfigError> {
+    let text = read_text(path, root, MAX_CONFIG_BYTES)?;
+    resolve(&text, &Origin::file(path), depth, root)
 }
 
 /// Parses config `text` and resolves it (`[extend]`, overrides) into a rule set.
 pub fn parse_str(text: &str, origin: &Origin) -> Result<RuleSet, ConfigError> {
-    resolve(text, origin, 0)
+    resolve(text, origin, 0, None)
 }
 
-fn resolve(text: &str, origin: &Origin, depth: usize) -> Result<RuleSet, ConfigError> {
+fn resolve(
+    text: &str,
+    origin: &Origin,
+    depth: usize,
+    root: Option<&Path>,
+) -> Result<RuleSet, ConfigError> {
     let raw = parse_raw(text, &origin.path)?;
     let own = convert(raw.rules, text, &origin.path, true, raw.extend.is_some())?;
     let mut allowlists = Vec::new();
@@ -208,7 +239,7 @@ fn resolve(text: &str, origin: &Origin, depth: usize) -> Result<RuleSet, ConfigE
                         (Some(dir), true) if dir.join(p).is_file() || !p.is_file() => dir.join(p),
                         _ => p.to_path_buf(),
                     };
-                    load_file_depth(&full, depth + 1)?
+                    load_file_depth(&full, depth + 1, root)?
                 }
                 None if ext.use_default => RuleSet::builtin()?,
                 None => RuleSet::default(),

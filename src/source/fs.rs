@@ -52,7 +52,11 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf]) -> ScanResult {
         res.errors.push(p);
     }
     let parts: Vec<ScanResult> = files.par_iter().map(|f| scan_file(scanner, f)).collect();
-    for p in parts {
+    // One exact allocation for every finding, filled as the parts are freed.
+    res.findings
+        .reserve_exact(parts.iter().map(|p| p.findings.len()).sum());
+    for mut p in parts {
+        res.findings.append(&mut p.findings);
         res.merge(p);
     }
     res.skipped.sort();
@@ -219,7 +223,11 @@ pub fn scan_file(scanner: &Scanner, f: &FileEntry) -> ScanResult {
             // lists the directory's own files when it is not ignored.
             return res;
         }
-        Err(refusal @ (OpenRefusal::NotRegular(_) | OpenRefusal::OutsideRoot(_))) => {
+        Err(
+            refusal @ (OpenRefusal::NotRegular(_)
+            | OpenRefusal::OutsideRoot(_)
+            | OpenRefusal::OutsidePath(_)),
+        ) => {
             res.stats.add(keys::FILES_SKIPPED_UNSAFE, 1);
             skip(&mut res, SkipReason::Unsafe, refusal.to_string());
             return res;

@@ -126,7 +126,12 @@ impl ScanResult {
 
     /// Adds another result into this one.
     pub fn merge(&mut self, other: ScanResult) {
-        self.findings.extend(other.findings);
+        if self.findings.is_empty() && self.findings.capacity() < other.findings.len() {
+            // Moved, not copied: a large result is never held twice.
+            self.findings = other.findings;
+        } else {
+            self.findings.extend(other.findings);
+        }
         self.stats.merge(&other.stats);
         self.errors.extend(other.errors);
         self.skipped.extend(other.skipped);

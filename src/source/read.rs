@@ -20,6 +20,9 @@ pub enum OpenRefusal {
     BrokenLink,
     /// A symbolic link (or a path through one) that leads outside the scanned root.
     OutsideRoot(PathBuf),
+    /// A path that is not a link but names a file outside the root (an
+    /// absolute `[extend] path`, an include).
+    OutsidePath(PathBuf),
     /// Not a regular file: a FIFO, socket, device or directory.
     NotRegular(&'static str),
     /// The file could not be opened or inspected.
@@ -33,6 +36,11 @@ impl std::fmt::Display for OpenRefusal {
             OpenRefusal::OutsideRoot(to) => write!(
                 f,
                 "symbolic link to {} outside the scanned directory: not followed",
+                crate::escape::path(to)
+            ),
+            OpenRefusal::OutsidePath(to) => write!(
+                f,
+                "{} is outside the scanned directory: not read",
                 crate::escape::path(to)
             ),
             OpenRefusal::NotRegular(kind) => write!(f, "not a regular file ({kind}): not read"),
@@ -87,7 +95,10 @@ pub fn open_regular(path: &Path, root: Option<&Path>) -> Result<(File, u64), Ope
         if let Some(root) = root {
             let root = std::fs::canonicalize(root).map_err(io)?;
             if !target.starts_with(&root) {
-                return Err(OpenRefusal::OutsideRoot(target));
+                if link.file_type().is_symlink() {
+                    return Err(OpenRefusal::OutsideRoot(target));
+                }
+                return Err(OpenRefusal::OutsidePath(target));
             }
         }
     }

@@ -121,6 +121,18 @@ pub fn decode_utf16(data: &[u8], enc: Encoding) -> Vec<u8> {
     out
 }
 
+/// `data` as text to scan: borrowed when it is UTF-8 (or plain bytes),
+/// decoded when it is UTF-16 (LE/BE, with or without a byte-order mark),
+/// `None` when it is binary. Git blobs go through this, so a file is read
+/// the same way in the work tree, the index and history.
+pub fn as_text(data: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
+    match sniff(data) {
+        Encoding::Binary => None,
+        e if e.is_utf16() => Some(std::borrow::Cow::Owned(decode_utf16(data, e))),
+        _ => Some(std::borrow::Cow::Borrowed(data)),
+    }
+}
+
 /// A reader that decodes a UTF-16 byte stream into UTF-8, in bounded steps
 /// (surrogate pairs split across reads are kept whole).
 pub struct Utf16Decoder<R> {

@@ -163,7 +163,7 @@ pub fn to_finding(m: &VulnMatch) -> Finding {
             ..Location::default()
         },
         secret: None,
-        vulnerability: Some(VulnerabilityInfo {
+        vulnerability: Some(Box::new(VulnerabilityInfo {
             id: m.id.clone(),
             aliases: m.aliases.clone(),
             summary: m.summary.clone(),
@@ -185,7 +185,7 @@ pub fn to_finding(m: &VulnMatch) -> Finding {
                 alias: m.severity_from_alias,
             }),
             dependency_path: Vec::new(),
-        }),
+        })),
         help,
     }
 }

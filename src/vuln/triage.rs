@@ -208,7 +208,7 @@ mod tests {
                 ..Location::default()
             },
             secret: None,
-            vulnerability: Some(VulnerabilityInfo {
+            vulnerability: Some(Box::new(VulnerabilityInfo {
                 id: id.into(),
                 aliases: Vec::new(),
                 summary: String::new(),
@@ -230,7 +230,7 @@ mod tests {
                     alias: true,
                 }),
                 dependency_path: path.iter().map(|p| p.to_string()).collect(),
-            }),
+            })),
             help: String::new(),
         }
     }
