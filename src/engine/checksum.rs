@@ -15,6 +15,12 @@
 //!   format", same design): `prefix_` + 30 random base62 characters + the
 //!   CRC-32 (IEEE) of those 30 characters, base62-encoded
 //!   (`0-9A-Za-z`), left-padded with `0` to 6 characters.
+//! - `basic-credentials`: not a checksum but the structure RFC 7617 gives
+//!   the credentials of an `Authorization: Basic` header: base64 of
+//!   `user-id:password`, printable text with a non-empty user-id and a
+//!   password. A random base64 string of the right alphabet decodes to
+//!   binary and fails; so does an obvious placeholder password
+//!   (`user:password`, `foo:bar`, `${PASS}`).
 
 use std::fmt;
 
@@ -23,6 +29,9 @@ use std::fmt;
 pub enum Checksum {
     /// `<prefix>_` + 30 base62 characters + 6-character base62 CRC-32 of them.
     Crc32Base62,
+    /// Base64 of `user-id:password` (RFC 7617), printable, with a
+    /// non-placeholder password.
+    BasicCredentials,
 }
 
 impl Checksum {
@@ -30,6 +39,7 @@ impl Checksum {
     pub fn as_str(self) -> &'static str {
         match self {
             Checksum::Crc32Base62 => "crc32-base62",
+            Checksum::BasicCredentials => "basic-credentials",
         }
     }
 
@@ -37,6 +47,7 @@ impl Checksum {
     pub fn parse(s: &str) -> Option<Checksum> {
         match s {
             "crc32-base62" => Some(Checksum::Crc32Base62),
+            "basic-credentials" => Some(Checksum::BasicCredentials),
             _ => None,
         }
     }
@@ -45,6 +56,7 @@ impl Checksum {
     pub fn is_valid(self, secret: &[u8]) -> bool {
         match self {
             Checksum::Crc32Base62 => crc32_base62_valid(secret),
+            Checksum::BasicCredentials => basic_credentials_valid(secret),
         }
     }
 }
@@ -72,6 +84,40 @@ fn crc32_base62_valid(secret: &[u8]) -> bool {
     }
     let (body, check) = tail.split_at(BODY_LEN);
     base62_fixed(crc32(body)) == check
+}
+
+/// Longest Basic credential decoded (a header value is bounded anyway).
+const MAX_BASIC: usize = 1024;
+
+/// Passwords that mark a Basic credential as a documentation sample.
+const WEAK_PASSWORDS: &[&str] = &[
+    "password", "passwd", "pass", "pwd", "secret", "bar", "baz", "foo", "test", "changeme",
+];
+
+/// Checks base64 of `user-id:password`: printable UTF-8 without line
+/// breaks, a non-empty user-id before the first `:`, a password of at least
+/// 3 characters that is neither a placeholder nor a filler word.
+fn basic_credentials_valid(secret: &[u8]) -> bool {
+    use base64::Engine as _;
+    if secret.len() > MAX_BASIC {
+        return false;
+    }
+    let Ok(dec) = base64::engine::general_purpose::STANDARD.decode(secret) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&dec) else {
+        return false;
+    };
+    if text.chars().any(char::is_control) {
+        return false;
+    }
+    let Some((user, pass)) = text.split_once(':') else {
+        return false;
+    };
+    !user.trim().is_empty()
+        && pass.chars().count() >= 3
+        && !WEAK_PASSWORDS.iter().any(|w| pass.eq_ignore_ascii_case(w))
+        && !super::placeholder::is_placeholder(pass.as_bytes())
 }
 
 /// `n` in base62, left-padded with `0` to [`CHECK_LEN`] digits (a u32 needs
@@ -149,10 +195,36 @@ mod tests {
     }
 
     #[test]
+    fn basic_credentials() {
+        use base64::Engine as _;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let ok = Checksum::BasicCredentials;
+        // Random values generated for this test.
+        assert!(ok.is_valid(b64("svc-deploy:Qz8rT4mW1vXk").as_bytes()));
+        assert!(ok.is_valid(b64("ci@demo.org:h7:Lp2x!").as_bytes()));
+        for bad in [
+            "foo:bar",
+            "user:password",
+            "nocolon",
+            ":Qz8rT4mW1vXk",
+            "u:${PASS}",
+        ] {
+            assert!(!ok.is_valid(b64(bad).as_bytes()), "{bad}");
+        }
+        // Random base64 decodes to binary, not to credentials.
+        assert!(!ok.is_valid(b"roZYd3JebeZ5yz0H114kTr26gI+fXa2M"));
+        assert!(!ok.is_valid(b"not base64!"));
+    }
+
+    #[test]
     fn names_round_trip() {
         assert_eq!(
             Checksum::parse(Checksum::Crc32Base62.as_str()),
             Some(Checksum::Crc32Base62)
+        );
+        assert_eq!(
+            Checksum::parse(Checksum::BasicCredentials.as_str()),
+            Some(Checksum::BasicCredentials)
         );
         assert_eq!(Checksum::parse("luhn"), None);
     }

@@ -61,7 +61,37 @@ static WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
 /// a documentation marker, or a value made mostly of repeated or ascending
 /// runs.
 pub fn is_placeholder(secret: &[u8]) -> bool {
-    has_doc_marker(secret) || is_low_variety(secret)
+    has_doc_marker(secret) || is_low_variety(secret) || has_filler_run(secret)
+}
+
+/// Shortest ascending run (`0123456789`, `ABCDEFGHIJ`) that [`has_filler_run`]
+/// takes for typed filler.
+pub const FILLER_RUN: usize = 10;
+
+/// True when `secret` holds a run of at least [`FILLER_RUN`] alphanumeric
+/// characters ascending by one (`ABCDEFGHIJKL`, `0123456789`) anywhere in it,
+/// even when the rest looks random. In a random base62 value such a run
+/// turns up with odds of about 62^-9 per position, so it means a hand-edited
+/// or filler value. Runs of one repeated character are not counted: base64
+/// of zero bytes (`AAAAAAAAAA`) is part of real formats (Dropbox long-lived
+/// tokens, SSH public keys). Applied to generic rules and to context-keyed
+/// rules (confidence low), whose values have no format of their own to vouch
+/// for them; a distinctive provider format is reported whatever its body
+/// looks like.
+pub fn has_filler_run(secret: &[u8]) -> bool {
+    let mut asc = 1usize;
+    for w in secret.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        asc = if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() && b == a + 1 {
+            asc + 1
+        } else {
+            1
+        };
+        if asc >= FILLER_RUN {
+            return true;
+        }
+    }
+    false
 }
 
 /// True when `secret` carries an explicit documentation marker: a template
@@ -193,6 +223,29 @@ mod tests {
         for s in ["abcdef123456", "sk_live_0123456789abcdefghij"] {
             assert!(!has_doc_marker(s.as_bytes()), "{s}");
             assert!(is_placeholder(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn filler_runs() {
+        // pragma: allowlist nextline secret
+        for s in [
+            "00QCjAl4MlV-WPXM-ABCDEFGHIJKL-0HmjFx-vbGu-",
+            "Zq9x_0123456789_Wk3",
+            "k7RtJKLMNOPQRSTLm",
+        ] {
+            assert!(has_filler_run(s.as_bytes()), "{s}");
+            assert!(is_placeholder(s.as_bytes()), "{s}");
+        }
+        // Runs broken by punctuation, and short runs, are not filler.
+        for s in [
+            "1234-5678-abcd-efgh",
+            "Qz8rT4mW1vXk9pLs",
+            "abcdefg1Xq",
+            "A123456789b",
+            "G2klIKUHXZxAAAAAAAAAA4-LpFmHL",
+        ] {
+            assert!(!has_filler_run(s.as_bytes()), "{s}");
         }
     }
 

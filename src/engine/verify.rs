@@ -14,7 +14,8 @@
 //! - **Provider rules** (distinctive formats, confidence medium, and
 //!   provider-keyed ones, which may declare `confidence = "low"`): dropped
 //!   only for an explicit documentation marker
-//!   ([`placeholder::has_doc_marker`]).
+//!   ([`placeholder::has_doc_marker`]); provider-keyed rules declared
+//!   `low` also for a run of filler ([`placeholder::has_filler_run`]).
 //! - **Generic rules** (confidence low): the full placeholder filter
 //!   ([`placeholder::is_placeholder`]), since their values have no format.
 
@@ -52,6 +53,10 @@ pub fn accept(rule: &Rule, secret: &[u8]) -> Option<Verdict> {
     let dropped = match rule.source {
         RuleSource::User => false,
         RuleSource::Builtin if rule.is_generic() => placeholder::is_placeholder(secret),
+        // Context-keyed provider rules (declared low) also drop filler runs.
+        RuleSource::Builtin if rule.confidence() == Confidence::Low => {
+            placeholder::has_doc_marker(secret) || placeholder::has_filler_run(secret)
+        }
         RuleSource::Builtin => placeholder::has_doc_marker(secret),
     };
     (!dropped).then_some(Verdict {
@@ -99,8 +104,9 @@ mod tests {
         // A provider-keyed rule declared low keeps the lighter filter.
         let mut c = rule("acme-secret");
         c.confidence_set = Some(Confidence::Low);
-        let v = accept(&c, b"0123456789abcdef");
+        let v = accept(&c, b"0123457Qz8rT4mW1");
         assert_eq!(v.map(|v| v.confidence), Some(Confidence::Low));
+        assert_eq!(accept(&c, b"0123456789abcdef"), None);
         assert_eq!(accept(&c, b"<acme-secret>"), None);
     }
 
