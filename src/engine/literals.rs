@@ -31,12 +31,13 @@ type Set = Vec<Vec<u8>>;
 /// useful sets are kept (strings at least [`MIN_USEFUL`] bytes long), most
 /// selective first, at most [`MAX_SETS`]; empty when nothing is required.
 pub fn required(pattern: &str) -> Vec<Vec<Vec<u8>>> {
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
+    let Some(hir) = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(pattern)
-        .or_else(|_| regex_syntax::Parser::new().parse(pattern))
+        .ok()
+        .or_else(|| regex_syntax::Parser::new().parse(pattern).ok())
     else {
         return Vec::new();
     };
