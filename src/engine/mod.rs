@@ -12,6 +12,7 @@
 pub mod checksum;
 pub mod decode;
 pub mod entropy;
+pub mod literals;
 pub mod placeholder;
 pub mod prefilter;
 pub mod verify;
@@ -23,6 +24,7 @@ use prefilter::Prefilter;
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 /// Longest line text kept with a match, on each side of it (for `regexTarget = "line"`).
 const LINE_CONTEXT: usize = 1 << 10;
@@ -81,6 +83,10 @@ pub struct Engine {
     /// Per rule: does an allowlist that can apply to it look at the line?
     /// Only then is the line text kept with each match (memory on huge files).
     needs_line: Vec<bool>,
+    /// Per rule, built with its regex: automata over the rule's required
+    /// literal sets ([`literals`]) that its keywords do not already imply.
+    /// A window lacking a string of any set holds no match and is skipped.
+    required: Vec<OnceLock<Vec<aho_corasick::AhoCorasick>>>,
 }
 
 impl Engine {
@@ -107,11 +113,13 @@ impl Engine {
                         .any(|a| a.applies_to(&r.id) && looks_at_line(a))
             })
             .collect();
+        let required = rules.rules.iter().map(|_| OnceLock::new()).collect();
         Ok(Engine {
             rules,
             prefilter,
             multiline,
             needs_line,
+            required,
         })
     }
 
@@ -173,19 +181,22 @@ impl Engine {
     /// (up to a few milliseconds per rule); doing it one by one under each
     /// rule's `OnceLock` would leave the other cores idle.
     fn compile_pending(&self, windows: &[Vec<Range<usize>>]) {
-        let pending: Vec<&Rule> = windows
+        let pending: Vec<usize> = windows
             .iter()
             .zip(&self.rules.rules)
-            .filter(|(ws, r)| !ws.is_empty() && r.regex_source.is_some() && r.regex.get().is_none())
-            .map(|(_, r)| r)
+            .enumerate()
+            .filter(|(_, (ws, r))| {
+                !ws.is_empty() && r.regex_source.is_some() && r.regex.get().is_none()
+            })
+            .map(|(i, _)| i)
             .collect();
         if pending.len() < 2 {
             return;
         }
         if rayon::current_thread_index().is_some() {
             // Inside a pool (directory and history scans): this worker joins in.
-            pending.par_iter().for_each(|r| {
-                let _ = r.regex();
+            pending.par_iter().for_each(|&r| {
+                let _ = self.required_filter(r);
             });
             return;
         }
@@ -197,8 +208,8 @@ impl Engine {
             .saturating_sub(1);
         let next = AtomicUsize::new(0);
         let work = || {
-            while let Some(r) = pending.get(next.fetch_add(1, Ordering::Relaxed)) {
-                let _ = r.regex();
+            while let Some(&r) = pending.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let _ = self.required_filter(r);
             }
         };
         std::thread::scope(|s| {
@@ -209,13 +220,52 @@ impl Engine {
         });
     }
 
+    /// Compiles rule `r`'s regex if needed and returns its required-literal
+    /// filters. Sets implied by the keywords (every keyword contains one of
+    /// the set's strings, so every window holds one) are left out: they
+    /// would never skip a window.
+    fn required_filter(&self, r: usize) -> &[aho_corasick::AhoCorasick] {
+        self.required[r].get_or_init(|| {
+            let rule = &self.rules.rules[r];
+            let Some(Ok(re)) = rule.regex() else {
+                return Vec::new();
+            };
+            let kws: Vec<Vec<u8>> = rule
+                .keywords
+                .iter()
+                .map(|k| k.as_bytes().to_ascii_lowercase())
+                .collect();
+            let implied = |set: &Vec<Vec<u8>>| {
+                !kws.is_empty()
+                    && kws
+                        .iter()
+                        .all(|k| set.iter().any(|x| memchr::memmem::find(k, x).is_some()))
+            };
+            literals::required(re.as_str())
+                .into_iter()
+                .filter(|set| !implied(set))
+                .filter_map(|set| {
+                    aho_corasick::AhoCorasickBuilder::new()
+                        .ascii_case_insensitive(true)
+                        .build(&set)
+                        .ok()
+                })
+                .collect()
+        })
+    }
+
     fn run_rule(&self, r: usize, data: &[u8], windows: &[Range<usize>], out: &mut Vec<Match>) {
         let rule = &self.rules.rules[r];
         // A built-in regex that does not compile is caught by `rules check`
         // and the test suite; at scan time the rule is simply inert.
         let Some(Ok(re)) = rule.regex() else { return };
+        let filters = self.required_filter(r);
         for w in windows {
             let hay = &data[w.clone()];
+            // Exact: a match contains a string of every required set.
+            if !filters.iter().all(|f| f.is_match(hay)) {
+                continue;
+            }
             for caps in re.captures_iter(hay) {
                 let Some(whole) = caps.get(0) else { continue };
                 let secret = match rule.secret_group {
