@@ -328,12 +328,15 @@ fn a_written_baseline_validates() {
     assert_document(&serde_json::from_str(&text).unwrap());
 }
 
+/// A named way to break a valid report.
+type Breakage = (&'static str, fn(&mut Value));
+
 #[test]
 fn the_schema_rejects_what_leakgate_never_writes() {
     let good = findings::json(&findings::mixed_report(), Format::Json);
     assert_document(&good);
     let v = document_validator();
-    let broken: [(&str, fn(&mut Value)); 7] = [
+    let broken: [Breakage; 7] = [
         ("unknown top-level key", |d| d["extra"] = json!(1)),
         ("wrong schema id", |d| {
             d["schema"] = json!("leakgate/findings/v2")

@@ -117,7 +117,7 @@ impl NaiveKeywords {
         }
         for (i, r) in set.rules.iter().enumerate() {
             if r.regex_source.is_some() && r.keywords.is_empty() {
-                out[i] = vec![0..data.len()];
+                out[i] = std::iter::once(0..data.len()).collect();
             }
         }
         out
@@ -176,7 +176,7 @@ fn reference(set: &RuleSet, kws: &NaiveKeywords, data: &[u8]) -> Vec<Key> {
             }
         }
     }
-    out.sort_by(|a, b| (a.1, a.2, a.0).cmp(&(b.1, b.2, b.0)));
+    out.sort_by_key(|a| (a.1, a.2, a.0));
     out
 }
 
@@ -369,8 +369,8 @@ fn parse(pattern: &str) -> Option<Hir> {
         .utf8(false)
         .build()
         .parse(pattern)
-        .or_else(|_| regex_syntax::Parser::new().parse(pattern))
         .ok()
+        .or_else(|| regex_syntax::Parser::new().parse(pattern).ok())
 }
 
 const CONTEXTS: &[(&str, &str)] = &[

@@ -144,11 +144,14 @@ impl Collector {
             return;
         }
         let at = self.packages.len();
-        if self.index.contains_key(&hash) {
-            self.overflow
-                .insert((identity.into_owned(), entry.version.clone()), at);
-        } else {
-            self.index.insert(hash, at);
+        match self.index.entry(hash) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.overflow
+                    .insert((identity.into_owned(), entry.version.clone()), at);
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(at);
+            }
         }
         let purl = purl::build(self.ecosystem, &entry.name, entry.version.as_deref());
         let mut hashes: Vec<(String, String)> = Vec::with_capacity(entry.hashes.len());
