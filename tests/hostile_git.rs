@@ -383,7 +383,7 @@ fn history_and_ranges_decode_utf16_and_name_skipped_blobs() {
         .output()
         .unwrap();
     assert_eq!(strict.status.code(), Some(2), "{}", stderr_of(&strict));
-    assert!(stderr_of(&strict).contains("2 file(s) were skipped"));
+    assert!(stderr_of(&strict).contains("2 files were skipped"));
 
     // Re-encoded as UTF-16BE with a mark plus one new secret line: only the
     // new line is blamed on the second commit.

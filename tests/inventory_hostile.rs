@@ -40,7 +40,7 @@ fn one_malformed_lockfile_never_hides_the_others() {
         errors,
         vec![
             "go/go.mod: not a go.mod: no `module` directive".to_string(),
-            "web/package-lock.json:5: EOF while parsing an object".to_string(),
+            "web/package-lock.json:5: EOF while parsing a value".to_string(),
         ]
     );
     assert_eq!(report.errors[1].path(), "web/package-lock.json");
