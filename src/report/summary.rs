@@ -131,19 +131,31 @@ pub(super) fn stats_parts(report: &Report) -> Vec<String> {
     if let Some(rate) = stats.0.get("mb_per_s").and_then(Value::as_f64) {
         parts.push(throughput(rate));
     }
-    let binary = n("files_skipped_binary");
-    let large = n("files_skipped_size");
-    let skipped: Vec<String> = [(binary, "binary"), (large, "too large")]
-        .into_iter()
-        .filter(|&(count, _)| count > 0)
-        .map(|(count, why)| format!("{} {why}", group_digits(count)))
-        .collect();
-    if !skipped.is_empty() {
-        parts.push(format!(
-            "{} skipped ({})",
-            group_digits(binary + large),
-            skipped.join(", ")
-        ));
+    // One "N skipped (why, …)" part: `files_skipped` is the total and each
+    // `files_skipped_<why>` a cause (printing both counted every skip twice).
+    let mut causes: Vec<(u64, String)> = vec![
+        (n("files_skipped_binary"), "binary".to_string()),
+        (n("files_skipped_size"), "too large".to_string()),
+    ];
+    for key in stats.0.keys() {
+        if let Some(why) = key.strip_prefix("files_skipped_") {
+            if !KNOWN_KEYS.contains(&key.as_str()) {
+                causes.push((n(key), why.replace('_', " ")));
+            }
+        }
+    }
+    causes.retain(|(count, _)| *count > 0);
+    let total = n("files_skipped").max(causes.iter().map(|(count, _)| count).sum());
+    if total > 0 {
+        let mut part = format!("{} skipped", group_digits(total));
+        if !causes.is_empty() {
+            let why: Vec<String> = causes
+                .iter()
+                .map(|(count, why)| format!("{} {why}", group_digits(*count)))
+                .collect();
+            part.push_str(&format!(" ({})", why.join(", ")));
+        }
+        parts.push(part);
     }
     if n("files_unreadable") > 0 {
         parts.push(format!(
@@ -158,7 +170,7 @@ pub(super) fn stats_parts(report: &Report) -> Vec<String> {
         parts.push(plural(n("packages"), "package", "packages"));
     }
     for (key, value) in &stats.0 {
-        if KNOWN_KEYS.contains(&key.as_str()) {
+        if KNOWN_KEYS.contains(&key.as_str()) || key.starts_with("files_skipped") {
             continue;
         }
         if let Some(part) = generic_part(key, value) {
@@ -375,7 +387,7 @@ mod tests {
         report.scan.stats.set("refs_pushed", 2);
         assert_eq!(
             line(&report),
-            "No secrets found · 1 file scanned · 1 advisory · 1 file skipped · 1 file skipped unsafe · 2 refs pushed · 1 tag message · 0.00 s"
+            "No secrets found · 1 file scanned · 1 skipped (1 unsafe) · 1 advisory · 2 refs pushed · 1 tag message · 0.00 s"
         );
     }
 
