@@ -139,7 +139,9 @@ pub(super) fn stats_parts(report: &Report) -> Vec<String> {
     ];
     for key in stats.0.keys() {
         if let Some(why) = key.strip_prefix("files_skipped_") {
-            if !KNOWN_KEYS.contains(&key.as_str()) {
+            // Allowlisted paths are left out on purpose, not skipped for
+            // lack of a way to read them: they get a part of their own.
+            if !KNOWN_KEYS.contains(&key.as_str()) && why != "allowlisted" {
                 causes.push((n(key), why.replace('_', " ")));
             }
         }
@@ -156,6 +158,12 @@ pub(super) fn stats_parts(report: &Report) -> Vec<String> {
             part.push_str(&format!(" ({})", why.join(", ")));
         }
         parts.push(part);
+    }
+    if n("files_skipped_allowlisted") > 0 {
+        parts.push(format!(
+            "{} allowlisted",
+            group_digits(n("files_skipped_allowlisted"))
+        ));
     }
     if n("files_unreadable") > 0 {
         parts.push(format!(
@@ -388,6 +396,19 @@ mod tests {
         assert_eq!(
             line(&report),
             "No secrets found · 1 file scanned · 1 skipped (1 unsafe) · 1 advisory · 2 refs pushed · 1 tag message · 0.00 s"
+        );
+    }
+
+    #[test]
+    fn allowlisted_files_are_not_counted_as_skipped() {
+        let mut report = Report::new("secrets", ".");
+        report.scan.stats.set("files_scanned", 5);
+        report.scan.stats.set("files_skipped", 1);
+        report.scan.stats.set("files_skipped_binary", 1);
+        report.scan.stats.set("files_skipped_allowlisted", 7);
+        assert_eq!(
+            line(&report),
+            "No secrets found · 5 files scanned · 1 skipped (1 binary) · 7 allowlisted · 0.00 s"
         );
     }
 
