@@ -4,6 +4,8 @@
 //! payloads in a real repository, the scan step end to end with the built
 //! binary, and the install step from a release laid out on disk.
 
+mod git_support;
+use git_support::git_ok as git;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -145,29 +147,6 @@ struct Repo {
     dir: tempfile::TempDir,
     base: String,
     head: String,
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Jane Doe",
-            "-c",
-            "user.email=jane@example.com",
-        ])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
-    stdout(&out)
 }
 
 fn repo(second_file: &str, second_content: &str) -> Repo {

@@ -6,12 +6,12 @@
 
 #[path = "fixtures/report/findings.rs"]
 mod findings;
+mod git_support;
 
 use assert_cmd::Command;
 use leakgate::report::Format;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -116,30 +116,6 @@ fn both_formats(dir: &Path, args: &[&str], code: i32) -> Value {
 /// A high-entropy token assigned to a key name (the generic rule reports it).
 fn token() -> String {
     format!("ghp_{}", "R7kQ2mX9vL4pT8wZ1nB6cY3hJ5dF0sGaEuKi")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Process::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Jane Doe",
-            "-c",
-            "user.email=jane@example.com",
-        ])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_DATE", "2024-05-01T10:00:00+00:00")
-        .env("GIT_COMMITTER_DATE", "2024-05-01T10:00:00+00:00")
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
 }
 
 #[test]
@@ -364,4 +340,15 @@ fn the_schema_rejects_what_leakgate_never_writes() {
         assert!(!v.is_valid(&doc), "accepted a report with {what}");
     }
     assert!(!line_validator().is_valid(&json!({ "kind": "secret" })));
+}
+
+/// Runs git as Jane Doe with fixed dates, so commit metadata in the
+/// reports is the same on every run.
+fn git(dir: &Path, args: &[&str]) {
+    let status = git_support::git_as_jane(dir, args)
+        .env("GIT_AUTHOR_DATE", "2024-05-01T10:00:00+00:00")
+        .env("GIT_COMMITTER_DATE", "2024-05-01T10:00:00+00:00")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
 }

@@ -5,6 +5,8 @@
 //! SHA, top-level permissions, the release matrix, and leakgate's own
 //! policy checks passing on them).
 
+mod git_support;
+use git_support::git_ok as git;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -230,29 +232,6 @@ fn script(job: &str) -> String {
         .map(|l| l.as_str().unwrap().to_string())
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Jane Doe",
-            "-c",
-            "user.email=jane@example.com",
-        ])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 /// Runs a template job's script with bash (GitLab runs it with `set -e`

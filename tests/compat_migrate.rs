@@ -1,6 +1,7 @@
 //! Switching from gitleaks and detect-secrets: the one-line changes shown
 //! in docs/migrating.md, end to end with the real binary.
 
+mod git_support;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
@@ -239,32 +240,6 @@ fn readme_switching_rows() -> Vec<(String, String)> {
         .collect()
 }
 
-fn git_in(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Jane Doe",
-            "-c",
-            "user.email=jane@example.com",
-        ])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Runs a command line from the README as printed (split on spaces), with
 /// `leakgate` and `gitleaks` (a symlink to it) as the built binary.
 #[cfg(unix)]
@@ -315,20 +290,20 @@ fn the_readme_switching_lines_run_as_printed() {
         bin.path().join("gitleaks"),
     )
     .unwrap();
-    git_in(d, &["init", "-q"]);
+    git_support::git_ok(d, &["init", "-q"]);
     std::fs::write(d.join("README"), "hello\n").unwrap();
-    git_in(d, &["add", "README"]);
-    git_in(d, &["commit", "-q", "-m", "Initial commit"]);
-    git_in(d, &["checkout", "-q", "-b", "feature"]);
+    git_support::git_ok(d, &["add", "README"]);
+    git_support::git_ok(d, &["commit", "-q", "-m", "Initial commit"]);
+    git_support::git_ok(d, &["checkout", "-q", "-b", "feature"]);
     std::fs::write(
         d.join("deploy.sh"),
         format!("export API_TOKEN=\"{committed}\"\n"),
     )
     .unwrap();
-    git_in(d, &["add", "deploy.sh"]);
-    git_in(d, &["commit", "-q", "-m", "Add deploy script"]);
+    git_support::git_ok(d, &["add", "deploy.sh"]);
+    git_support::git_ok(d, &["commit", "-q", "-m", "Add deploy script"]);
     std::fs::write(d.join("settings.py"), format!("API_TOKEN = \"{staged}\"\n")).unwrap();
-    git_in(d, &["add", "settings.py"]);
+    git_support::git_ok(d, &["add", "settings.py"]);
 
     let mut ran = 0;
     for (before, after) in &rows {

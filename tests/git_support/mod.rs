@@ -185,3 +185,37 @@ pub fn git(cwd: &Path, home: &Path, args: &[&str], allow_fail: bool) -> std::pro
     }
     out
 }
+
+/// `git` with a fixed identity (Jane Doe), no signing, `main` as the initial
+/// branch and no system config: the command, for callers that add to it.
+pub fn git_as_jane(dir: &Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Jane Doe",
+            "-c",
+            "user.email=jane@example.com",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    cmd
+}
+
+/// Runs [`git_as_jane`], panics with git's stderr on failure, and returns
+/// its trimmed stdout.
+pub fn git_ok(dir: &Path, args: &[&str]) -> String {
+    let out = git_as_jane(dir, args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
