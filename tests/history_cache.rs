@@ -39,8 +39,8 @@ fn audit(t: &TestRepo, args: &[&str]) -> (i32, Value, String) {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("no JSON ({e}): {stderr}"));
+    let report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("no JSON ({e}): {stderr}"));
     (out.status.code().unwrap_or(-1), report, stderr)
 }
 
@@ -79,7 +79,10 @@ fn second_audit_reuses_the_cache_and_reports_the_same() {
         .map(|f| f["rule_id"].as_str().unwrap())
         .collect();
     assert!(rules.len() >= 3, "{first:#}");
-    assert!(first["scan"]["stats"]["files_skipped_binary"] == 1, "{first:#}");
+    assert!(
+        first["scan"]["stats"]["files_skipped_binary"] == 1,
+        "{first:#}"
+    );
     assert_eq!(cache_files(&cache_dir(&t)).len(), 1);
 
     let (code2, second, stderr) = audit(&t, &[]);
@@ -150,7 +153,11 @@ fn corrupt_or_truncated_cache_is_ignored_with_a_warning() {
     let mut flipped = good.clone();
     let at = flipped.len() - 3;
     flipped[at] ^= 0x55;
-    for damaged in [good[..good.len() / 2].to_vec(), flipped, b"garbage".to_vec()] {
+    for damaged in [
+        good[..good.len() / 2].to_vec(),
+        flipped,
+        b"garbage".to_vec(),
+    ] {
         std::fs::write(&file, &damaged).unwrap();
         let (code2, report, stderr) = audit(&t, &[]);
         assert_eq!(code2, code);
@@ -183,7 +190,9 @@ fn a_rule_set_change_invalidates_the_cache() {
     );
     let (_, after, stderr) = audit(&t, &[]);
     assert!(
-        findings(&after).iter().any(|f| f["rule_id"] == "widget-key"),
+        findings(&after)
+            .iter()
+            .any(|f| f["rule_id"] == "widget-key"),
         "{stderr}\n{after:#}"
     );
     assert!(stderr.contains("other rules"), "{stderr}");

@@ -302,7 +302,10 @@ pub fn decode(bytes: &[u8], key: &[u8; 32]) -> Result<State, LoadError> {
     if Sha256::digest(payload).as_slice() != &bytes[48..80] {
         return Err(corrupt("checksum mismatch (corrupt)"));
     }
-    let mut r = Reader { buf: payload, at: 0 };
+    let mut r = Reader {
+        buf: payload,
+        at: 0,
+    };
     parse(&mut r).map_err(|e| LoadError::Corrupt(e.to_string()))
 }
 
@@ -519,7 +522,10 @@ mod tests {
 
     fn sample() -> State {
         State {
-            commits: vec![(oid(1), MSG_NONEMPTY), (oid(2), MSG_MATCHED | INTRODUCES_MATCHED)],
+            commits: vec![
+                (oid(1), MSG_NONEMPTY),
+                (oid(2), MSG_MATCHED | INTRODUCES_MATCHED),
+            ],
             trees: vec![oid(3), oid(4)],
             blobs: vec![
                 BlobEntry {

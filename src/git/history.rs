@@ -19,7 +19,6 @@ use super::blobs::{scan_blobs, BlobCounts};
 use super::cache::{self, BlobStatus, LoadError, PathHit};
 use super::diff::is_file_mode;
 use super::progress::Progress;
-use super::range::walk;
 use super::{repo, GitContext, GitError, ScanOutput};
 use crate::report::Stats;
 use crate::scanner::{BlobContext, Scanner};
@@ -143,10 +142,12 @@ pub fn scan_history(
         out.stats.set("history_truncated", true);
     }
 
-    let cache_file = opts
-        .cache_dir
-        .as_deref()
-        .map(|dir| (cache::file_for(dir, repository, &opts.refs), cache::key(scanner, opts.max_size)));
+    let cache_file = opts.cache_dir.as_deref().map(|dir| {
+        (
+            cache::file_for(dir, repository, &opts.refs),
+            cache::key(scanner, opts.max_size),
+        )
+    });
     let mut cached = None;
     if let Some((file, key)) = &cache_file {
         match cache::load(file, key) {
@@ -163,7 +164,7 @@ pub fn scan_history(
     }
 
     progress.spinner("enumerating commits");
-    let commits = walk(repository, &starts, &[])?;
+    let commits = walk_by_date(repository, &starts)?;
     progress.spinner("enumerating blobs");
     let mut cached = cached.unwrap_or_default();
     let old_flags: HashMap<Oid, u8, BuildHasherDefault<OidHasher>> =
@@ -184,10 +185,11 @@ pub fn scan_history(
         (Enumerator::new(scanner), 0)
     };
     en.path_rules = path_rules(scanner);
-    let known: HashMap<Oid, BlobStatus, BuildHasherDefault<OidHasher>> = std::mem::take(&mut cached.blobs)
-        .into_iter()
-        .map(|b| (b.id, b.status))
-        .collect();
+    let known: HashMap<Oid, BlobStatus, BuildHasherDefault<OidHasher>> =
+        std::mem::take(&mut cached.blobs)
+            .into_iter()
+            .map(|b| (b.id, b.status))
+            .collect();
     drop(cached);
     en.enumerate(repository, &commits[from..], scanner, progress)?;
 
@@ -330,7 +332,8 @@ pub fn scan_history(
     scan.skipped.extend(cached_skips);
     if !scan.skipped.is_empty() {
         // failclosed (issue 9.4): name skipped blobs by the first path seen.
-        let index: HashMap<Oid, usize> = en.blobs.iter().enumerate().map(|(i, &b)| (b, i)).collect();
+        let index: HashMap<Oid, usize> =
+            en.blobs.iter().enumerate().map(|(i, &b)| (b, i)).collect();
         out.skipped.extend(super::blobs::name_skipped(&scan, |id| {
             let (path, commit) = en.first_seen[*index.get(&id)?].as_ref()?;
             Some((super::path_string(path), *commit))
@@ -349,16 +352,34 @@ pub fn scan_history(
         if !resumable || from < commits.len() || reused < en.blobs.len() {
             let state = en.into_state(&commits, &flags, &known, &scan);
             if let Err(e) = cache::save(file, key, &state) {
-                out.warnings.push(format!(
-                    "history cache {} not written: {e}",
-                    file.display()
-                ));
+                out.warnings
+                    .push(format!("history cache {} not written: {e}", file.display()));
             }
         }
     }
 
     out.errors = scan.errors;
     Ok(out)
+}
+
+/// Commits reachable from `starts`, parents before children, otherwise
+/// oldest (committer date) first. New commits are usually the newest, so a
+/// re-audit's walk extends the previous one and the enumeration resumes.
+fn walk_by_date(repository: &Repository, starts: &[Oid]) -> Result<Vec<Oid>, GitError> {
+    let ctx = || {
+        format!(
+            "{}: walking commits",
+            repo::display_path(repository).display()
+        )
+    };
+    let mut revwalk = repository.revwalk().git_context(ctx)?;
+    revwalk
+        .set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)
+        .git_context(ctx)?;
+    for &id in starts {
+        revwalk.push(id).git_context(ctx)?;
+    }
+    revwalk.collect::<Result<Vec<Oid>, _>>().git_context(ctx)
 }
 
 /// Indices of the path-only rules.
@@ -418,9 +439,9 @@ impl Enumerator {
     fn is_path_hit(&self, scanner: &Scanner, path: &str) -> bool {
         let mapped = scanner.finding_path(path);
         let rules = &scanner.rules().rules;
-        self.path_rules.iter().any(|&i| {
-            matches!(rules[i].path_regex(), Some(Ok(re)) if re.is_match(mapped.as_bytes()))
-        })
+        self.path_rules.iter().any(
+            |&i| matches!(rules[i].path_regex(), Some(Ok(re)) if re.is_match(mapped.as_bytes())),
+        )
     }
 
     fn enumerate(
