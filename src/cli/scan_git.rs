@@ -46,6 +46,13 @@ pub struct GitScanArgs {
     /// With --history: start from every ref (branches, tags, remotes, stash).
     #[arg(long, requires = "history")]
     pub all_refs: bool,
+    /// With --history: neither read nor write the history cache (by default
+    /// a re-audit skips the commits, trees and clean blobs an earlier audit
+    /// of the same repository with the same rules already covered; the cache
+    /// is in $LEAKGATE_CACHE_DIR, else $XDG_CACHE_HOME/leakgate, else
+    /// ~/.cache/leakgate).
+    #[arg(long, requires = "history")]
+    pub no_cache: bool,
     /// List every commit that introduces a secret (Location.other_commits), not only the first.
     #[arg(long)]
     pub all_commits: bool,
@@ -82,6 +89,16 @@ pub fn open_repository(paths: &[PathBuf]) -> anyhow::Result<(git2::Repository, O
     // hashing costs about as much as scanning, so it is turned off for this
     // process.
     git2::opts::strict_hash_verification(false);
+    // libgit2 maps pack files in windows of 1 GiB, up to 8 GiB at once: an
+    // audit that reads every object would keep the whole pack resident.
+    // Smaller windows under a lower cap (least recently used ones are
+    // unmapped) bound that part of the memory.
+    // SAFETY: set before any other libgit2 call of this process, on the
+    // only thread that uses libgit2 yet.
+    unsafe {
+        let _ = git2::opts::set_mwindow_size(32 << 20);
+        let _ = git2::opts::set_mwindow_mapped_limit(128 << 20);
+    }
     let repository = repo::open(path)?;
     Ok((repository, path.map(Path::to_path_buf)))
 }
@@ -149,6 +166,11 @@ pub fn collect(
             refs,
             all_commits: args.all_commits,
             max_size,
+            cache_dir: if args.no_cache {
+                None
+            } else {
+                leakgate::git::cache::default_dir()
+            },
         };
         let out = history::scan_history(repository, scanner, &opts, &progress)?;
         ("history", revisions, out)
@@ -229,6 +251,9 @@ pub fn require_paths_exist(paths: &[PathBuf]) -> anyhow::Result<()> {
 }
 
 fn merge(report: &mut Report, mode: &str, revisions: &str, out: ScanOutput) {
+    for note in &out.notes {
+        super::output::note(1, note);
+    }
     report.findings.extend(out.findings);
     report.scan.stats.merge(&out.stats);
     report.scan.stats.set("mode", mode);

@@ -41,7 +41,8 @@ pub struct BlobCounts {
 }
 
 impl BlobCounts {
-    fn add(&mut self, o: &BlobCounts) {
+    /// Adds `o`'s counters to these.
+    pub fn add(&mut self, o: &BlobCounts) {
         self.scanned += o.scanned;
         self.bytes += o.bytes;
         self.skipped_binary += o.skipped_binary;
@@ -62,6 +63,11 @@ pub struct BlobScan {
     pub errors: Vec<Problem>,
     /// Blobs skipped (binary, too large), by id: the caller names them by path.
     pub skipped: Vec<(Oid, SkipReason, String)>,
+    /// Blobs scanned without a match, with the bytes scanned (what a history
+    /// cache records).
+    pub clean: Vec<(Oid, u64)>,
+    /// Blobs that could not be read, by id (their problems are in `errors`).
+    pub unreadable: Vec<Oid>,
 }
 
 /// Scans each blob of `ids` (expected unique) once. `max_size` skips larger
@@ -115,6 +121,7 @@ pub fn scan_blobs(
             let mut guard = result.lock().unwrap_or_else(|p| p.into_inner());
             for &id in &ids[next.load(Ordering::Relaxed).min(ids.len())..] {
                 guard.counts.unreadable += 1;
+                guard.unreadable.push(id);
                 guard.errors.push(Problem {
                     path: id.to_string(),
                     message: format!("cannot open the object database: {}", e.message()),
@@ -158,11 +165,14 @@ fn merge(into: &Mutex<BlobScan>, local: BlobScan) {
     guard.matches.extend(local.matches);
     guard.errors.extend(local.errors);
     guard.skipped.extend(local.skipped);
+    guard.clean.extend(local.clean);
+    guard.unreadable.extend(local.unreadable);
 }
 
 fn scan_one(odb: &Odb<'_>, id: Oid, scanner: &Scanner, max_size: u64, out: &mut BlobScan) {
     let unreadable = |out: &mut BlobScan, message: String| {
         out.counts.unreadable += 1;
+        out.unreadable.push(id);
         out.errors.push(Problem {
             path: format!("blob {id}"),
             message,
@@ -205,7 +215,9 @@ fn scan_one(odb: &Odb<'_>, id: Oid, scanner: &Scanner, max_size: u64, out: &mut 
     out.counts.scanned += 1;
     out.counts.bytes += data.len() as u64;
     let found = scanner.find(&data);
-    if !found.is_empty() {
+    if found.is_empty() {
+        out.clean.push((id, data.len() as u64));
+    } else {
         out.matches.insert(id, found);
     }
 }

@@ -16,16 +16,17 @@
 
 use super::attribution::{introduced_blobs, FindingSet, Origin};
 use super::blobs::{scan_blobs, BlobCounts};
+use super::cache::{self, BlobStatus, LoadError, PathHit};
 use super::diff::is_file_mode;
 use super::progress::Progress;
-use super::range::walk;
 use super::{repo, GitContext, GitError, ScanOutput};
 use crate::report::Stats;
 use crate::scanner::{BlobContext, Scanner};
-use crate::source::keys;
+use crate::source::{keys, SkipReason};
 use git2::{FileMode, Oid, Repository};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Which refs a history audit starts from.
@@ -49,6 +50,9 @@ pub struct HistoryOptions {
     pub all_commits: bool,
     /// Skip blobs larger than this (0: no limit).
     pub max_size: u64,
+    /// Directory of the history cache ([`cache::default_dir`]); `None`
+    /// audits without reading or writing a cache (`--no-cache`).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Hashes object ids by their leading bytes: they are already uniformly
@@ -104,6 +108,14 @@ pub fn tips(repository: &Repository, selection: &RefSelection) -> Result<Vec<Oid
 }
 
 /// Audits the history reachable from `opts.refs`.
+///
+/// With `opts.cache_dir`, what an earlier audit of the same repository and
+/// refs established with the same rules is reused ([`cache`](super::cache)):
+/// commits already walked are not enumerated again (when the new walk
+/// extends the old one), clean and skipped blobs are not read again, commits
+/// known not to introduce a matching blob are not diffed, and clean commit
+/// messages are not rescanned. Blobs and messages that matched are always
+/// scanned again, so findings are rebuilt exactly as without the cache.
 pub fn scan_history(
     repository: &Repository,
     scanner: &Scanner,
@@ -130,51 +142,178 @@ pub fn scan_history(
         out.stats.set("history_truncated", true);
     }
 
-    progress.spinner("enumerating commits");
-    let commits = walk(repository, &starts, &[])?;
-    progress.spinner("enumerating blobs");
-    let (blobs, first_seen, mut path_findings) =
-        enumerate(repository, &commits, scanner, progress)?;
+    let cache_file = opts.cache_dir.as_deref().map(|dir| {
+        (
+            cache::file_for(dir, repository, &opts.refs),
+            cache::key(scanner, opts.max_size),
+        )
+    });
+    let mut cached = None;
+    if let Some((file, key)) = &cache_file {
+        match cache::load(file, key) {
+            Ok(state) => cached = state,
+            Err(LoadError::Stale) => out.notes.push(format!(
+                "history cache {}: written with other rules, options or build; auditing in full",
+                file.display()
+            )),
+            Err(LoadError::Corrupt(why)) => out.warnings.push(format!(
+                "history cache {} ignored ({why}); auditing in full",
+                file.display()
+            )),
+        }
+    }
 
-    progress.blobs(blobs.len() as u64);
-    let scan = scan_blobs(repository, &blobs, scanner, opts.max_size, progress);
+    progress.spinner("enumerating commits");
+    let commits = walk_by_date(repository, &starts)?;
+    progress.spinner("enumerating blobs");
+    let mut cached = cached.unwrap_or_default();
+    let old_flags: HashMap<Oid, u8, BuildHasherDefault<OidHasher>> =
+        cached.commits.iter().copied().collect();
+    // The enumeration resumes only when this walk extends the cached one
+    // exactly: then its state is the state a full walk reaches there.
+    let resumable = !cached.commits.is_empty()
+        && cached.commits.len() <= commits.len()
+        && cached
+            .commits
+            .iter()
+            .zip(&commits)
+            .all(|((old, _), new)| old == new);
+    let (mut en, from) = if resumable {
+        let from = cached.commits.len();
+        (Enumerator::resume(&mut cached), from)
+    } else {
+        (Enumerator::new(scanner), 0)
+    };
+    en.path_rules = path_rules(scanner);
+    let known: HashMap<Oid, BlobStatus, BuildHasherDefault<OidHasher>> =
+        std::mem::take(&mut cached.blobs)
+            .into_iter()
+            .map(|b| (b.id, b.status))
+            .collect();
+    drop(cached);
+    en.enumerate(repository, &commits[from..], scanner, progress)?;
+
+    // Blobs whose scan result is known are counted, not read.
+    let mut counts = BlobCounts::default();
+    let mut cached_skips = Vec::new();
+    let mut to_scan = Vec::new();
+    for (i, &id) in en.blobs.iter().enumerate() {
+        match known.get(&id) {
+            Some(BlobStatus::Clean { bytes }) => {
+                counts.scanned += 1;
+                counts.bytes += bytes;
+            }
+            Some(BlobStatus::Skipped {
+                reason,
+                detail,
+                path,
+                commit,
+            }) => {
+                match reason {
+                    SkipReason::Binary => counts.skipped_binary += 1,
+                    _ => counts.skipped_large += 1,
+                }
+                cached_skips.push((id, *reason, detail.clone()));
+                if en.first_seen[i].is_none() {
+                    en.first_seen[i] = Some((path.clone(), *commit));
+                }
+            }
+            Some(BlobStatus::Rescan) | None => to_scan.push(id),
+        }
+    }
+    let reused = en.blobs.len() - to_scan.len();
+    progress.blobs(to_scan.len() as u64);
+    let mut scan = scan_blobs(repository, &to_scan, scanner, opts.max_size, progress);
+    drop(to_scan);
+    counts.add(&scan.counts);
 
     let mut set = FindingSet::new(opts.all_commits);
-    if !scan.matches.is_empty() {
-        progress.spinner("attributing findings to commits");
-        for &id in &commits {
-            let commit = repository
-                .find_commit(id)
-                .git_context(|| format!("reading commit {id}"))?;
-            let mut meta = None;
-            for changed in introduced_blobs(repository, &commit)? {
-                let Some(matches) = scan.matches.get(&changed.id) else {
-                    continue;
-                };
-                let meta =
-                    meta.get_or_insert_with(|| super::message::commit_meta(scanner, &commit));
-                let path = super::path_string(&changed.path);
-                let ctx = BlobContext {
-                    path: &path,
-                    commit: Some(meta),
-                };
-                let origin = Origin {
-                    commit: id,
-                    blob: changed.id,
-                };
-                for f in scanner.findings(matches, &ctx) {
-                    set.add(f, origin);
+    let mut flags = vec![0u8; commits.len()];
+    progress.spinner("attributing findings to commits");
+    let mut diffed = 0u64;
+    // failclosed: what an unreadable blob holds is unknown, so the commits
+    // introducing one are recorded as if it matched (diffed again next time,
+    // when the blob is read again).
+    let unreadable: OidSet = scan.unreadable.iter().copied().collect();
+    for (n, &id) in commits.iter().enumerate() {
+        // A commit cached as introducing no matching blob introduces none:
+        // blobs are immutable and the rules are those of the cache.
+        let check = old_flags
+            .get(&id)
+            .is_none_or(|f| f & cache::INTRODUCES_MATCHED != 0);
+        if !check || (scan.matches.is_empty() && unreadable.is_empty()) {
+            continue;
+        }
+        diffed += 1;
+        let commit = repository
+            .find_commit(id)
+            .git_context(|| format!("reading commit {id}"))?;
+        let mut meta = None;
+        for changed in introduced_blobs(repository, &commit)? {
+            let Some(matches) = scan.matches.get(&changed.id) else {
+                if unreadable.contains(&changed.id) {
+                    flags[n] |= cache::INTRODUCES_MATCHED;
                 }
+                continue;
+            };
+            flags[n] |= cache::INTRODUCES_MATCHED;
+            let meta = meta.get_or_insert_with(|| super::message::commit_meta(scanner, &commit));
+            let path = super::path_string(&changed.path);
+            let ctx = BlobContext {
+                path: &path,
+                commit: Some(meta),
+            };
+            let origin = Origin {
+                commit: id,
+                blob: changed.id,
+            };
+            for f in scanner.findings(matches, &ctx) {
+                set.add(f, origin);
             }
         }
     }
     progress.finish();
-    for (f, origin) in path_findings.drain(..) {
-        set.add(f, origin);
+    for hit in &en.path_hits {
+        let text = super::path_string(&hit.path);
+        let probe = scanner.path_findings(&BlobContext {
+            path: &text,
+            commit: None,
+        });
+        if probe.is_empty() {
+            continue;
+        }
+        let commit = repository
+            .find_commit(hit.commit)
+            .git_context(|| format!("reading commit {}", hit.commit))?;
+        let meta = super::message::commit_meta(scanner, &commit);
+        let ctx = BlobContext {
+            path: &text,
+            commit: Some(&meta),
+        };
+        let origin = Origin {
+            commit: hit.commit,
+            blob: hit.blob,
+        };
+        for f in scanner.path_findings(&ctx) {
+            set.add(f, origin);
+        }
     }
     // failclosed (issue 9.6, 9.7): commit messages, tag messages, and the
     // blobs and trees that tags point at.
-    let messages = super::message::scan_commit_messages(repository, &commits, scanner, &mut set)?;
+    let mut messages = 0u64;
+    for (n, &id) in commits.iter().enumerate() {
+        let (nonempty, matched) = match old_flags.get(&id) {
+            Some(&f) if f & cache::MSG_MATCHED == 0 => (f & cache::MSG_NONEMPTY != 0, false),
+            _ => super::message::scan_commit_message(repository, id, scanner, &mut set)?,
+        };
+        messages += u64::from(nonempty);
+        if nonempty {
+            flags[n] |= cache::MSG_NONEMPTY;
+        }
+        if matched {
+            flags[n] |= cache::MSG_MATCHED;
+        }
+    }
     out.stats.set("commit_messages", messages);
     if opts.refs == RefSelection::AllRefs {
         let refs = super::tags::resolve(repository)?;
@@ -189,105 +328,233 @@ pub fn scan_history(
     }
     // end failclosed
     out.findings = set.into_findings();
+
+    scan.skipped.extend(cached_skips);
     if !scan.skipped.is_empty() {
         // failclosed (issue 9.4): name skipped blobs by the first path seen.
-        let index: HashMap<Oid, usize> = blobs.iter().enumerate().map(|(i, &b)| (b, i)).collect();
+        let index: HashMap<Oid, usize> =
+            en.blobs.iter().enumerate().map(|(i, &b)| (b, i)).collect();
         out.skipped.extend(super::blobs::name_skipped(&scan, |id| {
-            let (path, commit) = &first_seen[*index.get(&id)?];
+            let (path, commit) = en.first_seen[*index.get(&id)?].as_ref()?;
             Some((super::path_string(path), *commit))
         }));
     }
-    out.errors = scan.errors;
     out.stats.set("commits", commits.len() as u64);
-    out.stats.set("blobs", blobs.len() as u64);
-    set_blob_stats(&mut out.stats, &scan.counts, started.elapsed());
-    Ok(out)
-}
-
-type PathFinding = (crate::finding::Finding, Origin);
-
-/// Blobs, the (path, commit) each was first seen at, and path findings.
-type Enumerated = (Vec<Oid>, Vec<(Vec<u8>, Oid)>, Vec<PathFinding>);
-
-/// Pass 1: unique file blobs of `commits` (oldest first), plus findings of
-/// the path rules for each unique path, attributed to the first commit
-/// whose new trees contain it.
-fn enumerate(
-    repository: &Repository,
-    commits: &[Oid],
-    scanner: &Scanner,
-    progress: &Progress,
-) -> Result<Enumerated, GitError> {
-    let mut seen_trees = OidSet::default();
-    let mut seen_blobs = OidSet::default();
-    let mut seen_paths: HashSet<Vec<u8>> = HashSet::new();
-    let mut blobs = Vec::new();
-    let mut first_seen = Vec::new();
-    let mut path_findings = Vec::new();
-    let mut stack: Vec<(Oid, Vec<u8>)> = Vec::new();
-    for (n, &id) in commits.iter().enumerate() {
-        if n % 256 == 0 {
-            progress.message(format!(
-                "enumerating: {n}/{} commits, {} unique blobs",
-                commits.len(),
-                blobs.len()
-            ));
-        }
-        let commit = repository
-            .find_commit(id)
-            .git_context(|| format!("reading commit {id}"))?;
-        let root = commit.tree_id();
-        if !seen_trees.insert(root) {
-            continue;
-        }
-        stack.push((root, Vec::new()));
-        while let Some((tree_id, prefix)) = stack.pop() {
-            let tree = repository
-                .find_tree(tree_id)
-                .git_context(|| format!("reading tree {tree_id} of commit {id}"))?;
-            for entry in tree.iter() {
-                let mode = entry.filemode();
-                let mut path = prefix.clone();
-                path.extend_from_slice(entry.name_bytes());
-                if mode == i32::from(FileMode::Tree) {
-                    if seen_trees.insert(entry.id()) {
-                        path.push(b'/');
-                        stack.push((entry.id(), path));
-                    }
-                    continue;
-                }
-                if !is_file_mode(mode) {
-                    continue;
-                }
-                if seen_blobs.insert(entry.id()) {
-                    blobs.push(entry.id());
-                    first_seen.push((path.clone(), id));
-                }
-                if !seen_paths.contains(&path) {
-                    let text = super::path_string(&path);
-                    let probe = scanner.path_findings(&BlobContext {
-                        path: &text,
-                        commit: None,
-                    });
-                    if !probe.is_empty() {
-                        let meta = super::message::commit_meta(scanner, &commit);
-                        let origin = Origin {
-                            commit: id,
-                            blob: entry.id(),
-                        };
-                        let ctx = BlobContext {
-                            path: &text,
-                            commit: Some(&meta),
-                        };
-                        path_findings
-                            .extend(scanner.path_findings(&ctx).into_iter().map(|f| (f, origin)));
-                    }
-                    seen_paths.insert(path);
-                }
+    out.stats.set("blobs", en.blobs.len() as u64);
+    set_blob_stats(&mut out.stats, &counts, started.elapsed());
+    if let Some((file, key)) = &cache_file {
+        out.notes.push(format!(
+            "history cache: {} of {} commits and {reused} of {} blobs known, {diffed} commits diffed",
+            if resumable { from } else { 0 },
+            commits.len(),
+            en.blobs.len()
+        ));
+        if !resumable || from < commits.len() || reused < en.blobs.len() {
+            let state = en.into_state(&commits, &flags, &known, &scan);
+            if let Err(e) = cache::save(file, key, &state) {
+                out.warnings
+                    .push(format!("history cache {} not written: {e}", file.display()));
             }
         }
     }
-    Ok((blobs, first_seen, path_findings))
+
+    out.errors = scan.errors;
+    Ok(out)
+}
+
+/// Commits reachable from `starts`, parents before children, otherwise
+/// oldest (committer date) first. New commits are usually the newest, so a
+/// re-audit's walk extends the previous one and the enumeration resumes.
+fn walk_by_date(repository: &Repository, starts: &[Oid]) -> Result<Vec<Oid>, GitError> {
+    let ctx = || {
+        format!(
+            "{}: walking commits",
+            repo::display_path(repository).display()
+        )
+    };
+    let mut revwalk = repository.revwalk().git_context(ctx)?;
+    revwalk
+        .set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)
+        .git_context(ctx)?;
+    for &id in starts {
+        revwalk.push(id).git_context(ctx)?;
+    }
+    revwalk.collect::<Result<Vec<Oid>, _>>().git_context(ctx)
+}
+
+/// Indices of the path-only rules.
+fn path_rules(scanner: &Scanner) -> Vec<usize> {
+    scanner
+        .rules()
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_path_only())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+type U128Set = HashSet<u128, BuildHasherDefault<OidHasher>>;
+
+/// Pass 1, resumable: unique file blobs of the commits (oldest first), the
+/// (path, commit) each was first seen at, and the paths a path-only rule
+/// matches, attributed to the first commit whose new trees contain them.
+#[derive(Default)]
+struct Enumerator {
+    seen_trees: OidSet,
+    seen_blobs: OidSet,
+    /// [`cache::path_hash`] of every path already checked.
+    seen_paths: U128Set,
+    blobs: Vec<Oid>,
+    /// Where each blob of `blobs` was first seen (`None` for blobs of a
+    /// resumed enumeration, whose place is only kept when they were skipped).
+    first_seen: Vec<Option<(Vec<u8>, Oid)>>,
+    path_hits: Vec<PathHit>,
+    path_rules: Vec<usize>,
+}
+
+impl Enumerator {
+    fn new(scanner: &Scanner) -> Enumerator {
+        Enumerator {
+            path_rules: path_rules(scanner),
+            ..Enumerator::default()
+        }
+    }
+
+    /// Continues from a cached enumeration (takes its trees, paths and hits;
+    /// the blobs' ids are copied, their statuses left to the caller).
+    fn resume(state: &mut cache::State) -> Enumerator {
+        let mut en = Enumerator {
+            seen_trees: std::mem::take(&mut state.trees).into_iter().collect(),
+            seen_paths: std::mem::take(&mut state.paths).into_iter().collect(),
+            path_hits: std::mem::take(&mut state.path_hits),
+            ..Enumerator::default()
+        };
+        en.blobs = state.blobs.iter().map(|b| b.id).collect();
+        en.seen_blobs = en.blobs.iter().copied().collect();
+        en.first_seen = vec![None; en.blobs.len()];
+        en
+    }
+
+    fn is_path_hit(&self, scanner: &Scanner, path: &str) -> bool {
+        let mapped = scanner.finding_path(path);
+        let rules = &scanner.rules().rules;
+        self.path_rules.iter().any(
+            |&i| matches!(rules[i].path_regex(), Some(Ok(re)) if re.is_match(mapped.as_bytes())),
+        )
+    }
+
+    fn enumerate(
+        &mut self,
+        repository: &Repository,
+        commits: &[Oid],
+        scanner: &Scanner,
+        progress: &Progress,
+    ) -> Result<(), GitError> {
+        let mut stack: Vec<(Oid, Vec<u8>)> = Vec::new();
+        for (n, &id) in commits.iter().enumerate() {
+            if n % 256 == 0 {
+                progress.message(format!(
+                    "enumerating: {n}/{} commits, {} unique blobs",
+                    commits.len(),
+                    self.blobs.len()
+                ));
+            }
+            let commit = repository
+                .find_commit(id)
+                .git_context(|| format!("reading commit {id}"))?;
+            let root = commit.tree_id();
+            if !self.seen_trees.insert(root) {
+                continue;
+            }
+            stack.push((root, Vec::new()));
+            while let Some((tree_id, prefix)) = stack.pop() {
+                let tree = repository
+                    .find_tree(tree_id)
+                    .git_context(|| format!("reading tree {tree_id} of commit {id}"))?;
+                for entry in tree.iter() {
+                    let mode = entry.filemode();
+                    let mut path = prefix.clone();
+                    path.extend_from_slice(entry.name_bytes());
+                    if mode == i32::from(FileMode::Tree) {
+                        if self.seen_trees.insert(entry.id()) {
+                            path.push(b'/');
+                            stack.push((entry.id(), path));
+                        }
+                        continue;
+                    }
+                    if !is_file_mode(mode) {
+                        continue;
+                    }
+                    if self.seen_blobs.insert(entry.id()) {
+                        self.blobs.push(entry.id());
+                        self.first_seen.push(Some((path.clone(), id)));
+                    }
+                    if self.seen_paths.insert(cache::path_hash(&path)) {
+                        let text = super::path_string(&path);
+                        if self.is_path_hit(scanner, &text) {
+                            self.path_hits.push(PathHit {
+                                path,
+                                commit: id,
+                                blob: entry.id(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What the cache keeps of this audit.
+    fn into_state(
+        self,
+        commits: &[Oid],
+        flags: &[u8],
+        known: &HashMap<Oid, BlobStatus, BuildHasherDefault<OidHasher>>,
+        scan: &super::blobs::BlobScan,
+    ) -> cache::State {
+        let clean: HashMap<Oid, u64, BuildHasherDefault<OidHasher>> =
+            scan.clean.iter().copied().collect();
+        let skipped: HashMap<Oid, (SkipReason, &String), BuildHasherDefault<OidHasher>> = scan
+            .skipped
+            .iter()
+            .map(|(id, reason, detail)| (*id, (*reason, detail)))
+            .collect();
+        let blobs = self
+            .blobs
+            .iter()
+            .zip(self.first_seen)
+            .map(|(&id, place)| {
+                let status = if let Some(&bytes) = clean.get(&id) {
+                    BlobStatus::Clean { bytes }
+                } else if let Some(&(reason, detail)) = skipped.get(&id) {
+                    let (path, commit) = place.unwrap_or_else(|| (Vec::new(), Oid::zero()));
+                    BlobStatus::Skipped {
+                        reason,
+                        detail: detail.clone(),
+                        path,
+                        commit,
+                    }
+                } else {
+                    match known.get(&id) {
+                        Some(status @ (BlobStatus::Clean { .. } | BlobStatus::Skipped { .. })) => {
+                            status.clone()
+                        }
+                        _ => BlobStatus::Rescan,
+                    }
+                };
+                cache::BlobEntry { id, status }
+            })
+            .collect();
+        cache::State {
+            commits: commits.iter().copied().zip(flags.iter().copied()).collect(),
+            trees: self.seen_trees.into_iter().collect(),
+            blobs,
+            paths: self.seen_paths.into_iter().collect(),
+            path_hits: self.path_hits,
+        }
+    }
 }
 
 /// Writes the blob counters and throughput into `stats`, with the keys

@@ -80,35 +80,48 @@ pub fn scan_commit_messages(
 ) -> Result<u64, GitError> {
     let mut scanned = 0;
     for &id in commits {
-        let commit = repository
-            .find_commit(id)
-            .git_context(|| format!("reading commit {id}"))?;
-        let message = commit.message_bytes();
-        if message.is_empty() {
-            continue;
-        }
-        scanned += 1;
-        let data = &message[..message.len().min(MAX_MESSAGE_BYTES)];
-        let matches = scanner.find(data);
-        if matches.is_empty() {
-            continue;
-        }
-        let meta = commit_meta(scanner, &commit);
-        let ctx = BlobContext {
-            path: COMMIT_MESSAGE_PATH,
-            commit: Some(&meta),
-        };
-        for f in scanner.findings(&matches, &ctx) {
-            set.add(
-                f,
-                Origin {
-                    commit: id,
-                    blob: id,
-                },
-            );
+        if scan_commit_message(repository, id, scanner, set)?.0 {
+            scanned += 1;
         }
     }
     Ok(scanned)
+}
+
+/// Scans the message of commit `id` and adds its findings to `set`.
+/// Returns (the message is non-empty, a rule matched in it).
+pub fn scan_commit_message(
+    repository: &Repository,
+    id: Oid,
+    scanner: &Scanner,
+    set: &mut FindingSet,
+) -> Result<(bool, bool), GitError> {
+    let commit = repository
+        .find_commit(id)
+        .git_context(|| format!("reading commit {id}"))?;
+    let message = commit.message_bytes();
+    if message.is_empty() {
+        return Ok((false, false));
+    }
+    let data = &message[..message.len().min(MAX_MESSAGE_BYTES)];
+    let matches = scanner.find(data);
+    if matches.is_empty() {
+        return Ok((true, false));
+    }
+    let meta = commit_meta(scanner, &commit);
+    let ctx = BlobContext {
+        path: COMMIT_MESSAGE_PATH,
+        commit: Some(&meta),
+    };
+    for f in scanner.findings(&matches, &ctx) {
+        set.add(
+            f,
+            Origin {
+                commit: id,
+                blob: id,
+            },
+        );
+    }
+    Ok((true, true))
 }
 
 /// Scans the message of the annotated tag `tag` (reached through the ref

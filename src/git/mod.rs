@@ -14,6 +14,7 @@
 
 pub mod attribution;
 pub mod blobs;
+pub mod cache;
 pub mod diff;
 pub mod history;
 pub mod index;
@@ -43,6 +44,9 @@ pub struct ScanOutput {
     pub warnings: Vec<String>,
     /// Files deliberately not scanned, each named.
     pub skipped: Vec<crate::source::Skip>,
+    /// What the scan did, for `--verbose` (history cache use): not part of
+    /// the report, so a cached audit reports exactly what a full one does.
+    pub notes: Vec<String>,
 }
 
 /// Errors that stop a git scan. Each names the repository, ref or input line

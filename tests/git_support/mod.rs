@@ -116,6 +116,8 @@ pub fn leakgate_in(cwd: &Path, home: &Path) -> Command {
         "GIT_OBJECT_DIRECTORY",
         "GIT_COMMON_DIR",
         "XDG_CONFIG_HOME",
+        "XDG_CACHE_HOME",
+        "LEAKGATE_CACHE_DIR",
     ] {
         cmd.env_remove(var);
     }
@@ -172,6 +174,8 @@ pub fn git(cwd: &Path, home: &Path, args: &[&str], allow_fail: bool) -> std::pro
         "GIT_WORK_TREE",
         "GIT_INDEX_FILE",
         "XDG_CONFIG_HOME",
+        "XDG_CACHE_HOME",
+        "LEAKGATE_CACHE_DIR",
     ] {
         cmd.env_remove(var);
     }
