@@ -8,7 +8,7 @@
 # median wall time reported (process start included).
 #
 # usage: scripts/bench-history.sh CLONE [LEAKGATE_BINARY]
-#   ONLY="work precommit" limits the runs (history-head history-all work precommit).
+#   ONLY="work precommit" limits the runs (history-head history-all work reaudit precommit).
 set -euo pipefail
 clone=${1:?usage: bench-history.sh CLONE [BINARY]}
 bin=${2:-target/release/leakgate}
@@ -54,11 +54,36 @@ all_bytes=$(unique_bytes --all)
 echo "leakgate: $bin"
 echo "clone:    $clone ($((head_bytes / 1000000)) MB unique at HEAD, $((all_bytes / 1000000)) MB all refs)"
 printf '%-22s %10s  %13s  %10s\n' run wall throughput "peak RSS"
-only=${ONLY:-history-head history-all work precommit}
+only=${ONLY:-history-head history-all work reaudit precommit}
 want() { [[ " $only " == *" $1 "* ]]; }
 want history-head && run "history HEAD" "$head_bytes" "$bin" scan --history -f json .
 want history-all && run "history all refs" "$all_bytes" "$bin" scan --history --all-refs -f json .
 want work && run "work tree" 0 "$bin" scan -f json .
+if want reaudit; then
+  # Re-audit: a first `--history --all-refs` fills a throw-away cache in a
+  # scratch clone that borrows the clone's objects; then REAUDIT_RUNS times
+  # (default 5) one new commit is added and the audit timed again (median).
+  ra=$(mktemp -d)
+  git clone -q --shared "$clone" "$ra/r"
+  (
+    cd "$ra/r"
+    export LEAKGATE_CACHE_DIR="$ra/cache"
+    set +e; "$bin" scan --history --all-refs -f json . >/dev/null 2>&1; rc=$?; set -e
+    [ "$rc" -le 1 ] || { echo "error: first audit exited $rc" >&2; exit 2; }
+    runs=${REAUDIT_RUNS:-5}
+    for i in $(seq "$runs"); do
+      echo "bench re-audit $i" >> bench-reaudit.txt
+      git add bench-reaudit.txt
+      git -c user.name=bench -c user.email=bench@example.invalid commit -q -m "bench re-audit $i"
+      s=$(date +%s%N)
+      set +e; "$bin" scan --history --all-refs -f json . >/dev/null 2>&1; rc=$?; set -e
+      e=$(date +%s%N)
+      [ "$rc" -le 1 ] || { echo "error: re-audit exited $rc" >&2; exit 2; }
+      echo $(( (e - s) / 1000 ))
+    done | sort -n | awk -v n="${REAUDIT_RUNS:-5}" '{ v[NR] = $1 } END { printf "%-22s %8.1f ms median of %d (min %.1f, max %.1f)\n", "re-audit (1 commit)", v[int((n + 1) / 2)] / 1000, n, v[1] / 1000, v[n] / 1000 }'
+  )
+  rm -rf "$ra"
+fi
 want precommit || exit 0
 
 # Pre-commit: three tracked files staged with a change, in a scratch clone
