@@ -19,6 +19,7 @@ use super::blobs::{scan_blobs, BlobCounts};
 use super::cache::{self, BlobStatus, LoadError, PathHit};
 use super::diff::is_file_mode;
 use super::progress::Progress;
+use super::range::walk_sorted;
 use super::{repo, GitContext, GitError, ScanOutput};
 use crate::report::Stats;
 use crate::scanner::{BlobContext, Scanner};
@@ -164,7 +165,15 @@ pub fn scan_history(
     }
 
     progress.spinner("enumerating commits");
-    let commits = walk_by_date(repository, &starts)?;
+    // Parents before children, otherwise oldest (committer date) first: new
+    // commits are usually the newest, so a re-audit's walk extends the
+    // previous one and the enumeration resumes.
+    let commits = walk_sorted(
+        repository,
+        &starts,
+        &[],
+        git2::Sort::TOPOLOGICAL | git2::Sort::TIME,
+    )?;
     progress.spinner("enumerating blobs");
     let mut cached = cached.unwrap_or_default();
     let old_flags: HashMap<Oid, u8, BuildHasherDefault<OidHasher>> =
@@ -360,26 +369,6 @@ pub fn scan_history(
 
     out.errors = scan.errors;
     Ok(out)
-}
-
-/// Commits reachable from `starts`, parents before children, otherwise
-/// oldest (committer date) first. New commits are usually the newest, so a
-/// re-audit's walk extends the previous one and the enumeration resumes.
-fn walk_by_date(repository: &Repository, starts: &[Oid]) -> Result<Vec<Oid>, GitError> {
-    let ctx = || {
-        format!(
-            "{}: walking commits",
-            repo::display_path(repository).display()
-        )
-    };
-    let mut revwalk = repository.revwalk().git_context(ctx)?;
-    revwalk
-        .set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME | git2::Sort::REVERSE)
-        .git_context(ctx)?;
-    for &id in starts {
-        revwalk.push(id).git_context(ctx)?;
-    }
-    revwalk.collect::<Result<Vec<Oid>, _>>().git_context(ctx)
 }
 
 /// Indices of the path-only rules.

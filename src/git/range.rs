@@ -76,6 +76,17 @@ pub fn resolve_since(repository: &Repository, rev: &str) -> Result<Vec<Oid>, Git
 
 /// Commits reachable from `push` and not from `hide`, parents before children.
 pub fn walk(repository: &Repository, push: &[Oid], hide: &[Oid]) -> Result<Vec<Oid>, GitError> {
+    walk_sorted(repository, push, hide, Sort::TOPOLOGICAL)
+}
+
+/// Commits reachable from `push` and not from `hide` in the reverse of
+/// `sorting` (with `Sort::TOPOLOGICAL`: parents before children).
+pub fn walk_sorted(
+    repository: &Repository,
+    push: &[Oid],
+    hide: &[Oid],
+    sorting: Sort,
+) -> Result<Vec<Oid>, GitError> {
     let ctx = || {
         format!(
             "{}: walking commits",
@@ -84,7 +95,7 @@ pub fn walk(repository: &Repository, push: &[Oid], hide: &[Oid]) -> Result<Vec<O
     };
     let mut revwalk = repository.revwalk().git_context(ctx)?;
     revwalk
-        .set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+        .set_sorting(sorting | Sort::REVERSE)
         .git_context(ctx)?;
     for &id in push {
         revwalk.push(id).git_context(ctx)?;
