@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks leakgate on a git clone: history (HEAD and all refs), work tree
 # and pre-commit (3 staged files in a throw-away copy of the index).
+# History runs use --no-cache (full audits; ONLY=reaudit times the cache).
 # Prints wall time, MB/s of unique blob content (history) and peak RSS
 # (/usr/bin/time -v) for each.
 #
@@ -56,8 +57,8 @@ echo "clone:    $clone ($((head_bytes / 1000000)) MB unique at HEAD, $((all_byte
 printf '%-22s %10s  %13s  %10s\n' run wall throughput "peak RSS"
 only=${ONLY:-history-head history-all work reaudit precommit}
 want() { [[ " $only " == *" $1 "* ]]; }
-want history-head && run "history HEAD" "$head_bytes" "$bin" scan --history -f json .
-want history-all && run "history all refs" "$all_bytes" "$bin" scan --history --all-refs -f json .
+want history-head && run "history HEAD" "$head_bytes" "$bin" scan --history --no-cache -f json .
+want history-all && run "history all refs" "$all_bytes" "$bin" scan --history --all-refs --no-cache -f json .
 want work && run "work tree" 0 "$bin" scan -f json .
 if want reaudit; then
   # Re-audit: a first `--history --all-refs` fills a throw-away cache in a
