@@ -6,7 +6,11 @@
 //! Inputs: the corpus at `<crate>/../shared/corpus` (fallback
 //! `/work/shared/corpus`; skipped if absent), and `~/.cargo/registry/src`
 //! capped at 50 MB (or generated source-like text when absent).
-//! Run: `cargo bench --bench engine`.
+//! `find/rules-single` and `find/rules-doubled` scan the same fixed input
+//! (the crate's own `src/` and `rules/` text plus generated text with planted
+//! tokens, about 4 MB, deterministic) with the built-in rules and with every
+//! rule duplicated under a new id: the cost of doubling the rule set.
+//! Run: `cargo bench --bench engine` (or `-- rules-` for the doubling pair).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use leakgate::rules::RuleSet;
@@ -145,5 +149,78 @@ fn bench_construction(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_construction, bench_throughput);
+/// Tokens of a few rule formats, planted in the doubling input. Made of
+/// fixed letters, not real credentials.
+const PLANTED: [&str; 4] = [
+    "ghp_Qx7Lm2Rz9Tw4Vb8Nc3Jd6Hf1Kp5Sg0Ya2Ue7",
+    "password = \"Xq7Lm2Rz9Tw4Pq\"",
+    "AKIAQX7LM2RZ9TW4VB8N",
+    "xoxb-1234567890-1234567890123-Qx7Lm2Rz9Tw4Vb8Nc3Jd6Hf1",
+];
+
+/// The doubling input: the crate's `src/` and `rules/` files, then generated
+/// source-like text with a planted token every 97 lines, about 4 MB in all.
+fn doubling_input() -> Vec<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = read_tree(&root.join("src"), 2 << 20, &[]);
+    files.extend(read_tree(&root.join("rules"), 1 << 20, &[]));
+    let mut generated = generated_source(1 << 20);
+    for (i, f) in generated.iter_mut().enumerate() {
+        let mut out = Vec::with_capacity(f.len() + 4096);
+        for (n, line) in f.split_inclusive(|&b| b == b'\n').enumerate() {
+            out.extend_from_slice(line);
+            if n % 97 == 96 {
+                out.extend_from_slice(PLANTED[(i + n) % PLANTED.len()].as_bytes());
+                out.push(b'\n');
+            }
+        }
+        *f = out;
+    }
+    files.extend(generated);
+    files
+}
+
+/// The built-in rules plus a copy of each under a new id.
+fn doubled_rules() -> RuleSet {
+    let mut rules = RuleSet::builtin().expect("built-in rules");
+    let copies: Vec<_> = rules
+        .rules
+        .iter()
+        .map(|r| {
+            let mut c = r.clone();
+            c.id = format!("{}-copy", r.id);
+            c
+        })
+        .collect();
+    rules.rules.extend(copies);
+    rules
+}
+
+fn bench_doubling(c: &mut Criterion) {
+    let files = doubling_input();
+    let bytes: usize = files.iter().map(Vec::len).sum();
+    let single = scanner();
+    let doubled = Scanner::from_rules(doubled_rules(), ScanOptions::default()).expect("scanner");
+    let mut group = c.benchmark_group("find");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(bytes as u64));
+    for (name, s) in [("rules-single", &single), ("rules-doubled", &doubled)] {
+        group.bench_with_input(BenchmarkId::new(name, bytes), &files, |b, files| {
+            b.iter(|| {
+                files
+                    .iter()
+                    .map(|f| s.find(black_box(f)).len())
+                    .sum::<usize>()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_construction,
+    bench_throughput,
+    bench_doubling
+);
 criterion_main!(benches);

@@ -299,6 +299,12 @@ impl Scanner {
         self.engine.rules()
     }
 
+    /// The matching engine (for the differential checks and fuzz targets).
+    #[doc(hidden)]
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     /// Every rule match in `data`: path-independent, so a blob seen under
     /// many paths or commits is matched once.
     pub fn find(&self, data: &[u8]) -> Vec<Match> {

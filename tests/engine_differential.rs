@@ -23,167 +23,35 @@
 //! `scripts/diff-engine.sh DIR` (`LEAKGATE_DIFF_CORPUS=DIR`) runs the same
 //! comparison over any tree.
 
-use leakgate::engine::{verify, window, Engine, Match};
+use leakgate::engine::decode;
+use leakgate::engine::reference::{key_of, Key, Reference};
 use leakgate::rules::{Rule, RuleSet};
+use leakgate::scanner::{ScanOptions, Scanner};
 use regex_syntax::hir::{Class, Hir, HirKind};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// What is compared: rule, span, secret span, secret, line, column.
-type Key = (usize, usize, usize, usize, usize, Vec<u8>, u32, u32);
-
-fn key_of(m: &Match) -> Key {
-    (
-        m.rule,
-        m.start,
-        m.end,
-        m.secret_start,
-        m.secret_end,
-        m.secret.clone(),
-        m.line,
-        m.column,
-    )
+/// Compares engine and reference on one blob, then `Scanner::find` (engine
+/// plus decode-and-rescan) with the reference plus the same rescan; returns
+/// the rules of the matches.
+fn compare(scanner: &Scanner, reference: &Reference, name: &str, data: &[u8]) -> Vec<usize> {
+    let set = scanner.rules();
+    let got: Vec<Key> = scanner.engine().find(data).iter().map(key_of).collect();
+    let mut want = reference.find(data);
+    check(
+        set,
+        name,
+        &got,
+        &want.iter().map(key_of).collect::<Vec<_>>(),
+    );
+    let got: Vec<Key> = scanner.find(data).iter().map(key_of).collect();
+    decode::rescan_with(&|b: &[u8]| reference.find(b), data, &mut want);
+    let want: Vec<Key> = want.iter().map(key_of).collect();
+    check(set, &format!("{name} (decoded)"), &got, &want);
+    got.iter().map(|k| k.0).collect()
 }
 
-/// Keyword occurrences found naively: keywords indexed by their first two
-/// lowercased bytes (one-byte keywords apart), every position checked.
-struct NaiveKeywords {
-    /// Lowercased keyword → rules declaring it.
-    rules: HashMap<Vec<u8>, Vec<usize>>,
-    by_pair: HashMap<[u8; 2], Vec<Vec<u8>>>,
-    single: HashMap<u8, Vec<Vec<u8>>>,
-}
-
-impl NaiveKeywords {
-    fn new(set: &RuleSet) -> NaiveKeywords {
-        let mut rules: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
-        for (i, r) in set.rules.iter().enumerate() {
-            if r.regex_source.is_none() {
-                continue;
-            }
-            for k in &r.keywords {
-                let lower = k.as_bytes().to_ascii_lowercase();
-                let v = rules.entry(lower).or_default();
-                if !v.contains(&i) {
-                    v.push(i);
-                }
-            }
-        }
-        let mut by_pair: HashMap<[u8; 2], Vec<Vec<u8>>> = HashMap::new();
-        let mut single: HashMap<u8, Vec<Vec<u8>>> = HashMap::new();
-        for k in rules.keys() {
-            match k.len() {
-                0 => {}
-                1 => single.entry(k[0]).or_default().push(k.clone()),
-                _ => by_pair.entry([k[0], k[1]]).or_default().push(k.clone()),
-            }
-        }
-        NaiveKeywords {
-            rules,
-            by_pair,
-            single,
-        }
-    }
-
-    /// Per rule, the windows opened by its keyword hits in `data`.
-    fn windows(&self, set: &RuleSet, data: &[u8]) -> Vec<Vec<std::ops::Range<usize>>> {
-        let mut out = vec![Vec::new(); set.rules.len()];
-        let lower = data.to_ascii_lowercase();
-        let mut open = |kw: &[u8], at: usize| {
-            for &r in &self.rules[kw] {
-                let reach = if set.rules[r].is_multiline() {
-                    window::REACH_MULTILINE
-                } else {
-                    window::REACH
-                };
-                out[r].push(window::around(data, at, at + kw.len(), reach));
-            }
-        };
-        for i in 0..lower.len() {
-            if let Some(ks) = self.single.get(&lower[i]) {
-                for k in ks {
-                    open(k, i);
-                }
-            }
-            if i + 1 < lower.len() {
-                if let Some(ks) = self.by_pair.get(&[lower[i], lower[i + 1]]) {
-                    for k in ks {
-                        if lower[i..].starts_with(k) {
-                            open(k, i);
-                        }
-                    }
-                }
-            }
-        }
-        for (i, r) in set.rules.iter().enumerate() {
-            if r.regex_source.is_some() && r.keywords.is_empty() {
-                out[i] = std::iter::once(0..data.len()).collect();
-            }
-        }
-        out
-    }
-}
-
-/// Sorts and merges overlapping or touching ranges.
-fn merge(mut ws: Vec<std::ops::Range<usize>>) -> Vec<std::ops::Range<usize>> {
-    ws.sort_by_key(|w| (w.start, w.end));
-    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
-    for w in ws {
-        match out.last_mut() {
-            Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
-            _ => out.push(w),
-        }
-    }
-    out
-}
-
-fn line_col(data: &[u8], start: usize, secret_start: usize) -> (u32, u32) {
-    let line = 1 + data[..start].iter().filter(|&&b| b == b'\n').count();
-    let ls = data[..secret_start]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    (line as u32, (secret_start - ls + 1) as u32)
-}
-
-/// The reference scan of `data` (see the module doc).
-fn reference(set: &RuleSet, kws: &NaiveKeywords, data: &[u8]) -> Vec<Key> {
-    let mut out = Vec::new();
-    for (r, ws) in kws.windows(set, data).into_iter().enumerate() {
-        let rule: &Rule = &set.rules[r];
-        let Some(Ok(re)) = rule.regex() else { continue };
-        for w in merge(ws) {
-            let hay = &data[w.clone()];
-            for caps in re.captures_iter(hay) {
-                let whole = caps.get(0).expect("group 0 always participates");
-                let secret = match rule.secret_group {
-                    Some(g) => caps.get(g),
-                    None => (1..caps.len())
-                        .filter_map(|i| caps.get(i))
-                        .find(|m| !m.is_empty())
-                        .or(Some(whole)),
-                };
-                let Some(secret) = secret.filter(|m| !m.is_empty()) else {
-                    continue;
-                };
-                if verify::accept(rule, secret.as_bytes()).is_none() {
-                    continue;
-                }
-                let (start, end) = (w.start + whole.start(), w.start + whole.end());
-                let (ss, se) = (w.start + secret.start(), w.start + secret.end());
-                let (line, col) = line_col(data, start, ss);
-                out.push((r, start, end, ss, se, secret.as_bytes().to_vec(), line, col));
-            }
-        }
-    }
-    out.sort_by_key(|a| (a.1, a.2, a.0));
-    out
-}
-
-/// Compares engine and reference on one blob; returns the number of matches.
-fn compare(set: &RuleSet, engine: &Engine, kws: &NaiveKeywords, name: &str, data: &[u8]) -> usize {
-    let got: Vec<Key> = engine.find(data).iter().map(key_of).collect();
-    let want = reference(set, kws, data);
+/// Panics, naming the first differences, when `got` and `want` differ.
+fn check(set: &RuleSet, name: &str, got: &[Key], want: &[Key]) {
     if got != want {
         let only_engine: Vec<_> = got.iter().filter(|k| !want.contains(k)).collect();
         let only_ref: Vec<_> = want.iter().filter(|k| !got.contains(k)).collect();
@@ -202,7 +70,6 @@ fn compare(set: &RuleSet, engine: &Engine, kws: &NaiveKeywords, name: &str, data
             show(&only_ref)
         );
     }
-    got.len()
 }
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -223,13 +90,14 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The built-in engine and the reference's keyword index over its rules
-/// (the reference reads the engine's rule set, so regexes compile once).
-fn builtin() -> (Engine, NaiveKeywords) {
-    let engine =
-        Engine::new(RuleSet::builtin().expect("built-in rules load")).expect("engine builds");
-    let kws = NaiveKeywords::new(engine.rules());
-    (engine, kws)
+/// A scanner over `rules` (the reference reads the scanner's rule set, so
+/// regexes compile once).
+fn scanner_of(rules: RuleSet) -> Scanner {
+    Scanner::from_rules(rules, ScanOptions::default()).expect("scanner builds")
+}
+
+fn builtin() -> Scanner {
+    scanner_of(RuleSet::builtin().expect("built-in rules load"))
 }
 
 /// Files of a tree no larger than `max` bytes each.
@@ -245,8 +113,9 @@ fn tree_blobs(root: &Path, max: u64) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn corpus_findings_match_the_reference_scan() {
-    let (engine, kws) = builtin();
-    let set = engine.rules();
+    let scanner = builtin();
+    let set = scanner.rules();
+    let reference = Reference::new(set);
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut roots = vec![manifest.join("tests/fixtures")];
     match std::env::var_os("LEAKGATE_DIFF_CORPUS") {
@@ -267,7 +136,7 @@ fn corpus_findings_match_the_reference_scan() {
     for root in &roots {
         assert!(root.is_dir(), "{} is not a directory", root.display());
         for (name, data) in tree_blobs(root, 10 << 20) {
-            matches += compare(set, &engine, &kws, &name, &data);
+            matches += compare(&scanner, &reference, &name, &data).len();
             blobs += 1;
         }
     }
@@ -464,16 +333,56 @@ fn generated(set: &RuleSet, seed: u64) -> Vec<Vec<u8>> {
 
 #[test]
 fn generated_findings_match_the_reference_scan() {
-    let (engine, kws) = builtin();
-    let set = engine.rules();
+    let scanner = builtin();
+    let set = scanner.rules();
+    let reference = Reference::new(set);
     let (mut blobs, mut matches) = (0usize, 0usize);
     for seed in [0x9E37_79B9_7F4A_7C15u64, 42] {
         for (i, data) in generated(set, seed).iter().enumerate() {
-            matches += compare(set, &engine, &kws, &format!("seed {seed:x} blob {i}"), data);
+            matches += compare(
+                &scanner,
+                &reference,
+                &format!("seed {seed:x} blob {i}"),
+                data,
+            )
+            .len();
             blobs += 1;
         }
     }
     eprintln!("compared {blobs} generated blobs, {matches} matches");
     // Most rules' samples match their own regex: the comparison is not vacuous.
     assert!(matches > set.rules.len() / 2, "only {matches} matches");
+}
+
+/// Every rule twice, the copy under a new id (the engine matches such rules
+/// together): each copy must report exactly what the reference finds for it
+/// on its own.
+#[test]
+fn duplicated_rules_match_the_reference_scan() {
+    let mut rules = RuleSet::builtin().expect("built-in rules load");
+    let copies: Vec<Rule> = rules
+        .rules
+        .iter()
+        .map(|r| {
+            let mut c = r.clone();
+            c.id = format!("{}-copy", r.id);
+            c
+        })
+        .collect();
+    rules.rules.extend(copies);
+    let scanner = scanner_of(rules);
+    let set = scanner.rules();
+    let reference = Reference::new(set);
+    let half = set.rules.len() / 2;
+    let (mut blobs, mut matches, mut copies) = (0usize, 0usize, 0usize);
+    for (i, data) in generated(set, 7).iter().enumerate() {
+        let rules = compare(&scanner, &reference, &format!("doubled blob {i}"), data);
+        matches += rules.len();
+        copies += rules.iter().filter(|&&r| r >= half).count();
+        blobs += 1;
+    }
+    // The copies report as often as the originals.
+    assert_eq!(copies * 2, matches, "copies are not dropped");
+    eprintln!("compared {blobs} generated blobs over doubled rules, {matches} matches");
+    assert!(matches > half / 2, "only {matches} matches");
 }

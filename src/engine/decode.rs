@@ -88,11 +88,17 @@ struct Segment {
 /// appends the new matches (at the encoded location) to `found`, keeping
 /// `found` sorted by position then rule.
 pub fn rescan(engine: &Engine, data: &[u8], found: &mut Vec<Match>) {
-    rescan_depth(engine, data, found, MAX_DEPTH, None);
+    rescan_with(&|b: &[u8]| engine.find(b), data, found);
+}
+
+/// [`rescan`] with any matcher in place of the engine (the differential
+/// reference uses its own).
+pub fn rescan_with(find: &dyn Fn(&[u8]) -> Vec<Match>, data: &[u8], found: &mut Vec<Match>) {
+    rescan_depth(find, data, found, MAX_DEPTH, None);
 }
 
 fn rescan_depth(
-    engine: &Engine,
+    find: &dyn Fn(&[u8]) -> Vec<Match>,
     data: &[u8],
     found: &mut Vec<Match>,
     depth: usize,
@@ -120,9 +126,9 @@ fn rescan_depth(
         buf.extend_from_slice(b"\n\n");
         spans.push((begin, dec_start, dec_end, end));
     }
-    let mut inner = engine.find(&buf);
+    let mut inner = find(&buf);
     // Nested encodings inside the decoded text.
-    rescan_depth(engine, &buf, &mut inner, depth - 1, None);
+    rescan_depth(find, &buf, &mut inner, depth - 1, None);
     let mut added = Vec::new();
     for m in inner {
         let Some(i) = spans
@@ -183,9 +189,13 @@ fn segments(data: &[u8]) -> Vec<Segment> {
             out.push(s);
         }
     };
-    // Blob-level checks first: most blobs have no PEM header or escape.
+    // Blob-level checks first: most blobs have no PEM header or escape,
+    // and many no run long enough to be base64 or hex.
     let any_pem = memchr::memmem::find(data, b"-----BEGIN ").is_some();
     let any_percent = memchr::memchr(b'%', data).is_some();
+    if !any_pem && !any_percent && !has_b64_run(data) {
+        return out;
+    }
     let mut line_no = 1u32;
     let mut line_start = 0usize;
     while line_start < data.len() {
@@ -236,34 +246,96 @@ fn segments(data: &[u8]) -> Vec<Segment> {
 
 type LineSegment = (usize, usize, Encoding, Vec<u8>);
 
+/// Byte classes for the run scan ([`CLASS`]).
+const B64: u8 = 1;
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+const DIGIT: u8 = 8;
+const HEX: u8 = 16;
+
+/// Per byte: in a base64 alphabet (standard or URL-safe), upper, lower,
+/// digit, hex digit.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        let mut f = 0;
+        if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_') {
+            f |= B64;
+        }
+        if c.is_ascii_uppercase() {
+            f |= UPPER;
+        }
+        if c.is_ascii_lowercase() {
+            f |= LOWER;
+        }
+        if c.is_ascii_digit() {
+            f |= DIGIT;
+        }
+        if c.is_ascii_hexdigit() {
+            f |= HEX;
+        }
+        t[i] = f;
+        i += 1;
+    }
+    t
+};
+
+/// Shortest run of alphabet bytes that can be a segment: a base64 segment
+/// may end in up to two `=`.
+const MIN_RUN: usize = MIN_BASE64 - 2;
+
+/// True when `data` holds a run of at least [`MIN_RUN`] base64-alphabet
+/// bytes (the only place a base64 or hex segment can be).
+fn has_b64_run(data: &[u8]) -> bool {
+    let mut run = 0usize;
+    for &c in data {
+        let b = usize::from(CLASS[usize::from(c)] & B64);
+        run = (run + 1) & b.wrapping_neg();
+        if run >= MIN_RUN {
+            return true;
+        }
+    }
+    false
+}
+
 /// Base64, hex and percent-encoded segments of one line.
+///
+/// Maximal runs of base64-alphabet bytes are found in one branch-light pass
+/// that also collects their byte classes; only runs that `decode_hex` or
+/// `decode_base64` could accept (all hex and long enough, or mixing letter
+/// cases or letters and digits) are decoded.
 fn line_segments(line: &[u8], percent: bool) -> Vec<LineSegment> {
     let mut out = Vec::new();
-    let is_b64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_');
-    let mut i = 0;
-    while i < line.len() {
-        if !is_b64(line[i]) {
-            i += 1;
-            continue;
+    let n = line.len();
+    let (mut len, mut any, mut all) = (0usize, 0u8, 0xffu8);
+    for j in 0..=n {
+        let f = line.get(j).map_or(0, |&c| CLASS[usize::from(c)]);
+        let b = f & B64;
+        if b == 0 && len >= MIN_RUN {
+            let (start, i) = (j - len, j);
+            let mut end = i;
+            while end < n && end - i < 2 && line[end] == b'=' {
+                end += 1;
+            }
+            let run = &line[start..end];
+            let hex = end == i && all & HEX != 0 && run.len() >= MIN_HEX;
+            let letters = any & (UPPER | LOWER) != 0;
+            let mixed = (any & UPPER != 0 && any & LOWER != 0) || (any & DIGIT != 0 && letters);
+            if run.len() >= MIN_BASE64 && (hex || mixed) {
+                if let Some(dec) = decode_hex(run) {
+                    out.push((start, end, Encoding::Hex, dec));
+                } else if let Some(dec) = decode_base64(run) {
+                    out.push((start, end, Encoding::Base64, dec));
+                }
+            }
         }
-        let start = i;
-        while i < line.len() && is_b64(line[i]) {
-            i += 1;
-        }
-        let mut end = i;
-        while end < line.len() && end - i < 2 && line[end] == b'=' {
-            end += 1;
-        }
-        i = end;
-        let run = &line[start..end];
-        if run.len() < MIN_BASE64 {
-            continue;
-        }
-        if let Some(dec) = decode_hex(run) {
-            out.push((start, end, Encoding::Hex, dec));
-        } else if let Some(dec) = decode_base64(run) {
-            out.push((start, end, Encoding::Base64, dec));
-        }
+        // Branch-free run bookkeeping: reset outside the alphabet.
+        let keep = b.wrapping_neg();
+        len = (len + 1) & usize::from(b).wrapping_neg();
+        any = (any | f) & keep;
+        all = (all & f) | !keep;
     }
     if let Some(dec) = percent.then(|| decode_percent(line)).flatten() {
         out.push((0, line.len(), Encoding::Percent, dec));
@@ -498,6 +570,95 @@ mod tests {
         // Identifiers and binary base64 decode to nothing worth rescanning.
         assert!(segments(b"getElementByIdentifierName snake_case_identifier_here").is_empty());
         assert!(segments(b"k = 3q2+7w8AAAD/////AQIDBAUGBwg=").is_empty());
+    }
+
+    /// The straightforward byte-by-byte run scan `line_segments` replaced.
+    fn line_segments_slow(line: &[u8], percent: bool) -> Vec<LineSegment> {
+        let mut out = Vec::new();
+        let is_b64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_');
+        let mut i = 0;
+        while i < line.len() {
+            if !is_b64(line[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < line.len() && is_b64(line[i]) {
+                i += 1;
+            }
+            let mut end = i;
+            while end < line.len() && end - i < 2 && line[end] == b'=' {
+                end += 1;
+            }
+            i = end;
+            let run = &line[start..end];
+            if run.len() < MIN_BASE64 {
+                continue;
+            }
+            if let Some(dec) = decode_hex(run) {
+                out.push((start, end, Encoding::Hex, dec));
+            } else if let Some(dec) = decode_base64(run) {
+                out.push((start, end, Encoding::Base64, dec));
+            }
+        }
+        if let Some(dec) = percent.then(|| decode_percent(line)).flatten() {
+            out.push((0, line.len(), Encoding::Percent, dec));
+        }
+        out
+    }
+
+    #[test]
+    fn run_scan_matches_the_byte_by_byte_scan() {
+        // xorshift64*, deterministic.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let texts = [
+            "password=Xq7Lm2Rz9Tw4",
+            "tok_q8w7e6r5t4y3",
+            "let to_ascii_lowercase = AhoCorasickBuilder::new();",
+            "deadbeef",
+            "x%3D%22y",
+        ];
+        let alphabet = b"aZ09+/-_=%.: \t\x80";
+        let (mut lines, mut segs) = (0, 0);
+        for _ in 0..4000 {
+            let mut line = Vec::new();
+            for _ in 0..(next() % 8) {
+                match next() % 4 {
+                    0 => {
+                        let t = texts[(next() % texts.len() as u64) as usize];
+                        line.extend_from_slice(b64(t).as_bytes());
+                    }
+                    1 => {
+                        let t = texts[(next() % texts.len() as u64) as usize];
+                        line.extend(t.bytes().flat_map(|b| format!("{b:02x}").into_bytes()));
+                    }
+                    2 => line.extend_from_slice(
+                        texts[(next() % texts.len() as u64) as usize].as_bytes(),
+                    ),
+                    _ => {
+                        for _ in 0..(next() % 20) {
+                            line.push(alphabet[(next() % alphabet.len() as u64) as usize]);
+                        }
+                    }
+                }
+                for _ in 0..(next() % 3) {
+                    line.push(b'=');
+                }
+            }
+            for percent in [false, true] {
+                let want = line_segments_slow(&line, percent);
+                assert_eq!(line_segments(&line, percent), want, "{line:?}");
+                segs += want.len();
+            }
+            lines += 1;
+        }
+        assert!(segs > lines / 2, "only {segs} segments in {lines} lines");
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub mod entropy;
 pub mod literals;
 pub mod placeholder;
 pub mod prefilter;
+#[doc(hidden)]
+pub mod reference;
 pub mod verify;
 pub mod window;
 
@@ -87,17 +89,48 @@ pub struct Engine {
     /// literal sets ([`literals`]) that its keywords do not already imply.
     /// A window lacking a string of any set holds no match and is skipped.
     required: Vec<OnceLock<Vec<aho_corasick::AhoCorasick>>>,
+    /// Per rule: the rules matched together with it (same regex, secret
+    /// group and keywords, so the same windows and regex matches; only
+    /// verification differs). Empty except for each group's first rule,
+    /// the only one the prefilter and the regex pass see.
+    members: Vec<Vec<usize>>,
+}
+
+/// What decides a rule's regex matches: its regex source, secret group and
+/// keyword set (ASCII case folded, as the prefilter matches it).
+type MatcherKey<'a> = (&'a str, Option<usize>, Vec<Vec<u8>>);
+
+/// Groups content rules that match identically: `members[r]` lists the rules
+/// (itself first) of each group's first rule `r`, and is empty otherwise.
+fn matcher_groups(rules: &[Rule]) -> Vec<Vec<usize>> {
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); rules.len()];
+    let mut first: std::collections::HashMap<MatcherKey, usize> = Default::default();
+    for (i, r) in rules.iter().enumerate() {
+        let Some(src) = r.regex_source.as_deref() else {
+            continue;
+        };
+        let mut kws: Vec<Vec<u8>> = r
+            .keywords
+            .iter()
+            .map(|k| k.as_bytes().to_ascii_lowercase())
+            .collect();
+        kws.sort_unstable();
+        kws.dedup();
+        let rep = *first.entry((src, r.secret_group, kws)).or_insert(i);
+        members[rep].push(i);
+    }
+    members
 }
 
 impl Engine {
     /// Indexes `rules`. Cheap: no regex is compiled here.
     pub fn new(rules: RuleSet) -> Result<Engine, String> {
-        let prefilter = Prefilter::new(
-            rules
-                .rules
-                .iter()
-                .map(|r| r.regex_source.is_some().then_some(r.keywords.as_slice())),
-        )?;
+        let members = matcher_groups(&rules.rules);
+        // Only each group's first rule is indexed: the others share its
+        // windows and regex matches.
+        let prefilter = Prefilter::new(rules.rules.iter().zip(&members).map(|(r, m)| {
+            (r.regex_source.is_some() && !m.is_empty()).then_some(r.keywords.as_slice())
+        }))?;
         let multiline = rules.rules.iter().map(Rule::is_multiline).collect();
         let looks_at_line = |a: &crate::allow::Allowlist| {
             a.regex_target == crate::allow::RegexTarget::Line && !a.regexes.is_empty()
@@ -120,6 +153,7 @@ impl Engine {
             multiline,
             needs_line,
             required,
+            members,
         })
     }
 
@@ -279,10 +313,13 @@ impl Engine {
                     continue;
                 };
                 let bytes = secret.as_bytes();
-                if let Some(m) = verify::accept(rule, bytes) {
+                for &member in &self.members[r] {
+                    let Some(m) = verify::accept(&self.rules.rules[member], bytes) else {
+                        continue;
+                    };
                     let (start, end) = (w.start + whole.start(), w.start + whole.end());
                     out.push(Match {
-                        rule: r,
+                        rule: member,
                         start,
                         end,
                         line: 0,
