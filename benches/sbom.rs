@@ -5,7 +5,7 @@
 //! Run: `cargo bench --bench sbom`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use leakgate::inventory::{purl, Ecosystem, Package, PackageRef, SourceLocation};
+use leakgate::inventory::{Digest, Ecosystem, Package, PackageRef, SourceLocation};
 use leakgate::sbom::{self, creation_time_from, CycloneDxVersion, SbomFormat, WriteOptions};
 use std::hint::black_box;
 
@@ -37,7 +37,7 @@ fn inventory() -> Vec<Package> {
                 ecosystem: eco,
                 name: name(i),
                 version: Some(version.clone()),
-                purl: purl::build(eco, &name(i), Some(&version)),
+                source_purl: None,
                 direct: i % per_file < 20,
                 dev: i % 13 == 0,
                 dependencies: (i + 1..(i + 4).min(last))
@@ -47,11 +47,11 @@ fn inventory() -> Vec<Package> {
                     })
                     .collect(),
                 location: SourceLocation {
-                    file: format!("services/svc-{file_no}/{file_name}"),
+                    file: format!("services/svc-{file_no}/{file_name}").into(),
                     line: (i % per_file) as u32 * 7 + 1,
                 },
-                hashes: vec![("SHA-256".into(), format!("{i:064x}"))],
-                license: (i % 3 == 0).then(|| "MIT OR Apache-2.0".to_string()),
+                hashes: vec![Digest::from_hex("SHA-256", &format!("{i:064x}")).unwrap()],
+                license: (i % 3 == 0).then(|| "MIT OR Apache-2.0".into()),
             }
         })
         .collect()

@@ -74,7 +74,7 @@ fn packages(db: &Database, n: usize) -> Vec<Package> {
                 ecosystem: *ecosystem,
                 name: name.to_string(),
                 version: Some(version),
-                purl: String::new(),
+                source_purl: None,
                 direct: true,
                 dev: false,
                 dependencies: Vec::new(),

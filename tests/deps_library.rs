@@ -19,7 +19,7 @@ fn package(ecosystem: Ecosystem, name: &str, version: Option<&str>, line: u32) -
         ecosystem,
         name: name.to_string(),
         version: version.map(str::to_string),
-        purl: format!("pkg:{}/{name}", ecosystem.purl_type()),
+        source_purl: Some(format!("pkg:{}/{name}", ecosystem.purl_type()).into()),
         direct: true,
         dev: false,
         dependencies: Vec::new(),

@@ -53,7 +53,7 @@ fn pypi_matches_agree_with_packaging_reference() {
             ecosystem: Ecosystem::PyPI,
             name: name.to_string(),
             version: Some(version.to_string()),
-            purl: String::new(),
+            source_purl: None,
             direct: true,
             dev: false,
             dependencies: Vec::new(),

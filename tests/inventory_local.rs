@@ -83,7 +83,7 @@ fn cargo_workspace_manifests_mark_dev_build_and_local_crates() {
     );
     let helpers = lock.packages.iter().find(|p| p.name == "helpers").unwrap();
     assert!(lock.is_local(helpers));
-    assert_eq!(helpers.purl, "pkg:cargo/helpers");
+    assert_eq!(helpers.purl(), "pkg:cargo/helpers");
     assert_eq!(helpers.location.line, 28);
     assert_eq!(lock.local.len(), 1);
     assert_eq!(lock.local[0].path, "../../libs/helpers");
@@ -134,7 +134,7 @@ fn local_packages_of_every_ecosystem() {
             ("rack", "2.2.8", true, false)
         ])
     );
-    assert_eq!(pkgs[0].purl, "pkg:gem/billing");
+    assert_eq!(pkgs[0].purl(), "pkg:gem/billing");
     assert_eq!(local[0].path, "engines/billing");
     assert_eq!(pkgs[0].dependencies[0].name, "rack");
 

@@ -30,7 +30,7 @@ fn package_lock_v1_nested_tree_with_manifest() {
         vec!["debug@3.1.0", "minimist@1.2.0"]
     );
     assert_eq!(
-        find(&lock.packages, "lodash", "4.17.11").hashes[0].0,
+        find(&lock.packages, "lodash", "4.17.11").hashes[0].algorithm(),
         "SHA-512"
     );
 }
@@ -92,11 +92,11 @@ fn package_lock_v3_aliases_links_workspaces_and_licences() {
     let lodash = find(&lock.packages, "lodash", "4.17.20");
     assert_eq!(lodash.location.line, 59);
     assert_eq!(lodash.license.as_deref(), Some("MIT"));
-    assert_eq!(lodash.purl, "pkg:npm/lodash@4.17.20");
-    assert_eq!(lodash.hashes[0].0, "SHA-512");
-    assert_eq!(lodash.hashes[0].1.len(), 128);
+    assert_eq!(lodash.purl(), "pkg:npm/lodash@4.17.20");
+    assert_eq!(lodash.hashes[0].algorithm(), "SHA-512");
+    assert_eq!(lodash.hashes[0].hex().len(), 128);
     let scoped = find(&lock.packages, "@babel/code-frame", "7.10.4");
-    assert_eq!(scoped.purl, "pkg:npm/%40babel/code-frame@7.10.4");
+    assert_eq!(scoped.purl(), "pkg:npm/%40babel/code-frame@7.10.4");
     assert_eq!(deps(scoped), vec!["@babel/highlight@7.10.4"]);
     assert_eq!(find(&lock.packages, "minimist", "0.0.8").location.line, 82);
 }
@@ -148,7 +148,7 @@ fn yarn_berry_skips_workspaces_and_patches() {
     );
     let lodash = find(&lock.packages, "lodash", "4.17.20");
     assert_eq!(lodash.location.line, 18);
-    assert_eq!(lodash.hashes[0].0, "SHA-512");
+    assert_eq!(lodash.hashes[0].algorithm(), "SHA-512");
 }
 
 #[test]

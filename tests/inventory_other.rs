@@ -26,7 +26,7 @@ fn gemfile_lock_sections_platforms_and_checksums() {
     );
     let nokogiri = find(&lock.packages, "nokogiri", "1.10.4");
     assert_eq!(nokogiri.location.line, 21);
-    assert_eq!(nokogiri.purl, "pkg:gem/nokogiri@1.10.4");
+    assert_eq!(nokogiri.purl(), "pkg:gem/nokogiri@1.10.4");
     assert_eq!(nokogiri.hashes.len(), 1);
     assert_eq!(deps(nokogiri), vec!["mini_portile2@2.4.0"]);
     assert_eq!(
@@ -35,7 +35,7 @@ fn gemfile_lock_sections_platforms_and_checksums() {
     );
     let internal = &lock.packages[1];
     assert!(lock.is_local(internal));
-    assert_eq!(internal.purl, "pkg:gem/internal-gem");
+    assert_eq!(internal.purl(), "pkg:gem/internal-gem");
     assert_eq!(internal.location.line, 11);
     assert_eq!(lock.local[0].path, ".");
     assert_eq!(lock.local[0].declared_version.as_deref(), Some("0.1.0"));
@@ -60,8 +60,8 @@ fn composer_lock_packages_dev_licences_and_shasums() {
     let guzzle = find(&lock.packages, "guzzlehttp/guzzle", "7.4.0");
     assert_eq!(guzzle.location.line, 7);
     assert_eq!(guzzle.ecosystem, Ecosystem::Packagist);
-    assert_eq!(guzzle.purl, "pkg:composer/guzzlehttp/guzzle@7.4.0");
-    assert_eq!(guzzle.hashes[0].0, "SHA-1");
+    assert_eq!(guzzle.purl(), "pkg:composer/guzzlehttp/guzzle@7.4.0");
+    assert_eq!(guzzle.hashes[0].algorithm(), "SHA-1");
     assert_eq!(
         deps(guzzle),
         vec!["guzzlehttp/psr7@1.8.3", "psr/http-client@1.0.1"]
@@ -119,7 +119,7 @@ fn gradle_lockfile_test_configurations_are_dev() {
     );
     assert_eq!(log4j.location.line, 9);
     assert_eq!(
-        log4j.purl,
+        log4j.purl(),
         "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
     );
 }
@@ -145,9 +145,9 @@ fn nuget_lock_merges_frameworks_and_skips_projects() {
     );
     let json = find(&lock.packages, "Newtonsoft.Json", "12.0.1");
     assert_eq!(json.location.line, 5);
-    assert_eq!(json.purl, "pkg:nuget/Newtonsoft.Json@12.0.1");
-    assert_eq!(json.hashes[0].0, "SHA-512");
-    assert_eq!(json.hashes[0].1.len(), 128);
+    assert_eq!(json.purl(), "pkg:nuget/Newtonsoft.Json@12.0.1");
+    assert_eq!(json.hashes[0].algorithm(), "SHA-512");
+    assert_eq!(json.hashes[0].hex().len(), 128);
     assert_eq!(
         deps(find(
             &lock.packages,

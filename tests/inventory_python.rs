@@ -24,12 +24,12 @@ fn poetry_1x_category_and_metadata_files() {
     let requests = find(&lock.packages, "requests", "2.19.1");
     assert_eq!(requests.location.line, 36);
     assert_eq!(requests.ecosystem, Ecosystem::PyPI);
-    assert_eq!(requests.purl, "pkg:pypi/requests@2.19.1");
+    assert_eq!(requests.purl(), "pkg:pypi/requests@2.19.1");
     assert_eq!(requests.hashes.len(), 2);
     assert!(requests
         .hashes
         .iter()
-        .all(|(alg, hex)| alg == "SHA-256" && hex.len() == 64));
+        .all(|d| d.algorithm() == "SHA-256" && d.hex().len() == 64));
     assert_eq!(
         deps(requests),
         vec![
@@ -141,7 +141,7 @@ fn requirements_follow_includes_once_and_pin_only_exact() {
     let yaml = find(&lock.packages, "PyYAML", "5.3");
     assert_eq!(yaml.location.file, "requirements-txt/requirements/base.txt");
     assert_eq!(yaml.location.line, 2);
-    assert_eq!(yaml.purl, "pkg:pypi/pyyaml@5.3");
+    assert_eq!(yaml.purl(), "pkg:pypi/pyyaml@5.3");
     assert_eq!(
         find(&lock.packages, "idna", "2.7").location.file,
         "requirements-txt/constraints.txt"

@@ -23,12 +23,12 @@ fn cargo_v1_reads_metadata_checksums() {
     let time = find(&lock.packages, "time", "0.1.43");
     assert_eq!(time.location.line, 19);
     assert_eq!(deps(time), vec!["libc@0.2.66", "winapi@0.3.8"]);
-    assert_eq!(time.purl, "pkg:cargo/time@0.1.43");
+    assert_eq!(time.purl(), "pkg:cargo/time@0.1.43");
     assert_eq!(time.ecosystem, Ecosystem::CratesIo);
     // sha256("time-0.1.43"), as the fixture generator wrote it.
     assert_eq!(time.hashes.len(), 1);
-    assert_eq!(time.hashes[0].0, "SHA-256");
-    assert_eq!(time.hashes[0].1.len(), 64);
+    assert_eq!(time.hashes[0].algorithm(), "SHA-256");
+    assert_eq!(time.hashes[0].hex().len(), 64);
     assert!(lock.packages.iter().all(|p| p.hashes.len() == 1));
 }
 
@@ -114,7 +114,7 @@ fn go_mod_applies_indirect_and_replace() {
     );
     let text = find(&lock.packages, "golang.org/x/text", "v0.3.5");
     assert_eq!(text.location.line, 11);
-    assert_eq!(text.purl, "pkg:golang/golang.org/x/text@v0.3.5");
+    assert_eq!(text.purl(), "pkg:golang/golang.org/x/text@v0.3.5");
     assert_eq!(
         find(
             &lock.packages,
@@ -132,7 +132,7 @@ fn go_mod_applies_indirect_and_replace() {
         .find(|p| p.name == "github.com/example/shared")
         .unwrap();
     assert!(lock.is_local(shared));
-    assert_eq!(shared.purl, "pkg:golang/github.com/example/shared");
+    assert_eq!(shared.purl(), "pkg:golang/github.com/example/shared");
     assert_eq!(lock.local[0].path, "../shared");
     assert_eq!(find(&lock.packages, "stdlib", "1.21.4").location.line, 5);
 }

@@ -231,7 +231,7 @@ fn errors_exit_2_naming_file_and_line() {
 fn generated_sbom_reads_back_through_the_library() {
     let text = sbom_ok(&project(), &["."]);
     let doc = leakgate::sbom::read_sbom_str(&text, "bom.json").unwrap();
-    let mut purls: Vec<&str> = doc.packages.iter().map(|p| p.purl.as_str()).collect();
+    let mut purls: Vec<String> = doc.packages.iter().map(|p| p.purl().into_owned()).collect();
     purls.sort_unstable();
     assert_eq!(purls, PROJECT_PURLS);
 }

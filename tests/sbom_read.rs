@@ -85,11 +85,11 @@ fn cdxgen_cyclonedx_with_graph_and_scopes() {
     );
     let core = &doc.packages[0];
     assert_eq!(
-        core.purl,
+        core.purl(),
         "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar"
     );
     assert_eq!(core.license.as_deref(), Some("Apache-2.0"));
-    assert_eq!(core.hashes[0].0, "SHA-256");
+    assert_eq!(core.hashes[0].algorithm(), "SHA-256");
     assert_eq!(
         core.dependencies,
         [PackageRef {
@@ -152,7 +152,7 @@ fn syft_spdx() {
             ),
         ]
     );
-    assert_eq!(doc.packages[0].hashes[0].0, "SHA-256");
+    assert_eq!(doc.packages[0].hashes[0].algorithm(), "SHA-256");
     assert_eq!(doc.packages[0].license, None);
     assert_eq!(doc.packages[2].license.as_deref(), Some("MIT"));
     assert_eq!(doc.packages[1].location.line, 39);

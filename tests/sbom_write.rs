@@ -97,7 +97,7 @@ fn hostile_names_still_produce_valid_documents() {
         &[],
     );
     weird.license = Some("(MIT".into());
-    weird.hashes = vec![("md5".into(), "00".repeat(16))];
+    weird.hashes = vec![leakgate::inventory::Digest::from_hex("md5", &"00".repeat(16)).unwrap()];
     let odd_root = WriteOptions {
         root_name: "dir with spaces & ünïcode".into(),
         timestamp: creation_time_from(Some("1")).unwrap(),
@@ -152,8 +152,8 @@ fn expected_set(packages: &[Package]) -> BTreeSet<(Ecosystem, String, Option<Str
     packages
         .iter()
         .map(|p| {
-            let name = purl::parse(&p.purl).unwrap().package_name();
-            (p.ecosystem, name, p.version.clone(), p.purl.clone())
+            let name = purl::parse(&p.purl()).unwrap().package_name();
+            (p.ecosystem, name, p.version.clone(), p.purl().into_owned())
         })
         .collect()
 }
@@ -166,7 +166,7 @@ fn read_set(packages: &[Package]) -> BTreeSet<(Ecosystem, String, Option<String>
                 p.ecosystem,
                 p.name.clone(),
                 p.version.clone(),
-                p.purl.clone(),
+                p.purl().into_owned(),
             )
         })
         .collect()

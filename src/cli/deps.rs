@@ -129,7 +129,7 @@ pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
     let policy =
         leakgate::vuln::license::LicensePolicy::new(&args.deny_license, &args.allow_license)
             .map_err(anyhow::Error::msg)?;
-    let (inventory, errors) = inventory_all(&args.paths)?;
+    let (mut inventory, errors) = inventory_all(&args.paths)?;
     let target = args
         .paths
         .iter()
@@ -146,7 +146,16 @@ pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
         .stats
         .add("lockfiles_unreadable", errors.len() as u64);
     report.scan.errors.extend(errors.iter().map(problem_of));
-    let packages: Vec<Package> = inventory.packages().cloned().collect();
+    // Moved out of the inventory, not copied: a 1M-package lockfile's
+    // packages are the largest thing this command holds.
+    let mut packages: Vec<Package> = Vec::new();
+    for l in &mut inventory.lockfiles {
+        if packages.is_empty() {
+            packages = std::mem::take(&mut l.packages);
+        } else {
+            packages.append(&mut l.packages);
+        }
+    }
     let failing = if packages.is_empty() && inventory.lockfiles.is_empty() {
         0
     } else {

@@ -193,7 +193,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         assert!(p.direct);
         assert_eq!(p.location.line, 8);
         assert_eq!(p.hashes, vec![("SHA-256".to_string(), SUM.to_string())]);
-        assert_eq!(p.purl, "pkg:cargo/smallvec@0.6.9");
+        assert_eq!(p.purl(), "pkg:cargo/smallvec@0.6.9");
     }
 
     #[test]

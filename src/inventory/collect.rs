@@ -1,11 +1,10 @@
 //! Turning a parser's raw entries into [`Package`]s: one per (name,
 //! version) in a lockfile, with the merge rules every format shares.
 
-use super::{purl, Ecosystem, Package, PackageRef, SourceLocation};
+use super::shared::{fast_hash, FastMap, Interner};
+use super::{Digest, Ecosystem, Package, PackageRef, SharedStr, SourceLocation};
 use std::borrow::Cow;
-use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
-use std::hash::BuildHasher;
 
 /// One occurrence of a package in a lockfile, as a parser reads it.
 #[derive(Debug, Clone, Default)]
@@ -25,10 +24,10 @@ pub(crate) struct Entry {
     pub dev: bool,
     /// Dependencies.
     pub dependencies: Vec<PackageRef>,
-    /// (algorithm, hex) digests.
-    pub hashes: Vec<(String, String)>,
+    /// Integrity digests.
+    pub hashes: Vec<Digest>,
     /// SPDX licence expression.
-    pub license: Option<String>,
+    pub license: Option<SharedStr>,
 }
 
 impl Entry {
@@ -86,11 +85,12 @@ pub(crate) fn pep503(name: &str) -> String {
 /// `overflow` (keyed by the strings).
 pub(crate) struct Collector {
     ecosystem: Ecosystem,
-    file: String,
+    file: SharedStr,
     packages: Vec<Package>,
-    hasher: RandomState,
-    index: HashMap<u64, usize>,
+    index: FastMap<u64, usize>,
     overflow: HashMap<(String, Option<String>), usize>,
+    /// One shared copy of each licence and each include's path.
+    strings: Interner,
 }
 
 impl Collector {
@@ -103,11 +103,11 @@ impl Collector {
     pub(crate) fn with_capacity(ecosystem: Ecosystem, file: &str, capacity: usize) -> Self {
         Collector {
             ecosystem,
-            file: file.to_string(),
+            file: SharedStr::from(file),
             packages: Vec::with_capacity(capacity),
-            hasher: RandomState::new(),
-            index: HashMap::with_capacity(capacity),
+            index: FastMap::with_capacity_and_hasher(capacity, Default::default()),
             overflow: HashMap::new(),
+            strings: Interner::default(),
         }
     }
 
@@ -127,7 +127,7 @@ impl Collector {
     /// (name, version): direct if either is, dev only if both are.
     pub(crate) fn push(&mut self, entry: Entry) {
         let identity = identity_cow(self.ecosystem, &entry.name);
-        let hash = self.hasher.hash_one((&*identity, entry.version.as_deref()));
+        let hash = fast_hash(&(&*identity, entry.version.as_deref()));
         if let Some(i) = self.find(hash, &identity, entry.version.as_deref()) {
             let p = &mut self.packages[i];
             p.direct |= entry.direct;
@@ -139,7 +139,7 @@ impl Collector {
                 }
             }
             if p.license.is_none() {
-                p.license = entry.license;
+                p.license = entry.license.map(|l| self.strings.get(&l));
             }
             return;
         }
@@ -153,27 +153,35 @@ impl Collector {
                 slot.insert(at);
             }
         }
-        let purl = purl::build(self.ecosystem, &entry.name, entry.version.as_deref());
-        let mut hashes: Vec<(String, String)> = Vec::with_capacity(entry.hashes.len());
-        for h in entry.hashes {
-            if !hashes.contains(&h) {
-                hashes.push(h);
+        let mut hashes = entry.hashes;
+        if hashes.len() > 1 {
+            let mut unique: Vec<Digest> = Vec::with_capacity(hashes.len());
+            for h in hashes {
+                if !unique.contains(&h) {
+                    unique.push(h);
+                }
             }
+            hashes = unique;
         }
+        let file = match entry.file {
+            Some(f) => self.strings.get(&f),
+            None => self.file.clone(),
+        };
+        let license = entry.license.map(|l| self.strings.get(&l));
         self.packages.push(Package {
             ecosystem: self.ecosystem,
             name: entry.name,
             version: entry.version,
-            purl,
+            source_purl: None,
             direct: entry.direct,
             dev: entry.dev,
             dependencies: entry.dependencies,
             location: SourceLocation {
-                file: entry.file.unwrap_or_else(|| self.file.clone()),
+                file,
                 line: entry.line,
             },
             hashes,
-            license: entry.license,
+            license,
         });
     }
 
@@ -230,7 +238,7 @@ mod tests {
         let mut b = Entry::new("lodash", Some("4.17.20".into()), 40);
         b.direct = true;
         b.dev = false;
-        b.hashes = vec![("SHA-1".into(), "00".into())];
+        b.hashes = vec![Digest::from_hex("SHA-1", &"00".repeat(20)).unwrap()];
         c.push(a);
         c.push(b);
         let mut d = Entry::new("lodash", Some("4.17.21".into()), 5);
@@ -245,7 +253,7 @@ mod tests {
         assert!(merged.direct);
         assert!(!merged.dev);
         assert_eq!(merged.hashes.len(), 1);
-        assert_eq!(merged.purl, "pkg:npm/lodash@4.17.20");
+        assert_eq!(merged.purl(), "pkg:npm/lodash@4.17.20");
     }
 
     #[test]

@@ -109,7 +109,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
                 .and_then(|s| hash::hex("SHA-1", s))
                 .into_iter()
                 .collect();
-            entry.license = p.license.as_ref().and_then(license);
+            entry.license = p.license.as_ref().and_then(license).map(Into::into);
             entry.dependencies = p
                 .require
                 .keys()

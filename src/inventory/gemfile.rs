@@ -43,7 +43,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
     let mut section = String::new();
     let mut specs: Vec<Spec> = Vec::new();
     let mut direct: HashSet<String> = HashSet::new();
-    let mut checksums: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
+    let mut checksums: HashMap<(String, String), Vec<super::Digest>> = HashMap::new();
     let mut remote = String::new();
     for (i, line) in input.text.lines().enumerate() {
         let line_no = line_number(i);

@@ -360,9 +360,9 @@ replace (
                 ("example.com/local", "-", true, 13),
             ]
         );
-        assert_eq!(pkgs[0].purl, "pkg:golang/stdlib@1.21.5");
-        assert_eq!(pkgs[1].purl, "pkg:golang/golang.org/x/text@v0.3.5");
-        assert_eq!(pkgs[5].purl, "pkg:golang/example.com/local");
+        assert_eq!(pkgs[0].purl(), "pkg:golang/stdlib@1.21.5");
+        assert_eq!(pkgs[1].purl(), "pkg:golang/golang.org/x/text@v0.3.5");
+        assert_eq!(pkgs[5].purl(), "pkg:golang/example.com/local");
     }
 
     #[test]
@@ -377,7 +377,7 @@ go 1.21
         )
         .unwrap();
         assert_eq!(pkgs.len(), 1);
-        assert_eq!(pkgs[0].purl, "pkg:golang/stdlib@1.21.0");
+        assert_eq!(pkgs[0].purl(), "pkg:golang/stdlib@1.21.0");
         let pkgs = parse_str(
             LockfileKind::GoMod,
             "go.mod",

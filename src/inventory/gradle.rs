@@ -102,7 +102,7 @@ mod tests {
                 ("junit:junit", "4.12", true, 3)
             ]
         );
-        assert_eq!(pkgs[0].purl, "pkg:maven/com.google.guava/guava@31.0-jre");
+        assert_eq!(pkgs[0].purl(), "pkg:maven/com.google.guava/guava@31.0-jre");
         let err = parse_str(
             LockfileKind::GradleLockfile,
             "gradle.lockfile",

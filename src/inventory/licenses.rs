@@ -16,7 +16,7 @@
 
 use super::collect::pep503;
 use super::guard::read_side_file;
-use super::{npm, Ecosystem, Package};
+use super::{npm, Ecosystem, Package, SharedStr};
 use std::path::{Path, PathBuf};
 
 /// Most metadata files read for one lockfile.
@@ -39,24 +39,25 @@ pub(crate) fn fill(packages: &mut [Package], lockfile: &Path) {
         if p.license.is_some() || reads >= MAX_READS {
             continue;
         }
-        let Some(version) = p.version.clone() else {
+        let Some(version) = p.version.as_deref() else {
             continue;
         };
-        p.license = match p.ecosystem {
+        let found = match p.ecosystem {
             Ecosystem::Npm if has_node_modules => {
                 reads += 1;
-                npm_license(&node_modules, &p.name, &version)
+                npm_license(&node_modules, &p.name, version)
             }
             Ecosystem::CratesIo if !cargo_sources.is_empty() => {
                 reads += 1;
-                cargo_license(&cargo_sources, &p.name, &version)
+                cargo_license(&cargo_sources, &p.name, version)
             }
             Ecosystem::PyPI if !site_packages.is_empty() => {
                 reads += 1;
-                python_license(&site_packages, &p.name, &version)
+                python_license(&site_packages, &p.name, version)
             }
             _ => None,
         };
+        p.license = found.map(SharedStr::from);
     }
 }
 

@@ -55,6 +55,7 @@ mod pnpm;
 mod poetry;
 pub mod purl;
 mod requirements;
+pub(crate) mod shared;
 mod uv;
 mod yarn;
 mod yarn_berry;
@@ -63,6 +64,7 @@ pub use discover::discover;
 pub use error::{InventoryError, InventoryWarning};
 pub use load::{inventory, inventory_report, parse_lockfile, Inventory, InventoryReport, Lockfile};
 pub use paths::{dependency_path, DependencyPaths};
+pub use shared::{Digest, SharedStr};
 
 /// A package ecosystem, named as OSV names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -160,14 +162,19 @@ pub struct PackageRef {
 /// Where a package's entry is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SourceLocation {
-    /// Lockfile path, relative to the inventory root, `/`-separated.
-    pub file: String,
+    /// Lockfile path, relative to the inventory root, `/`-separated (one
+    /// copy shared by every package of the lockfile).
+    pub file: SharedStr,
     /// 1-based line of the package's entry (0 when the format has no lines, e.g. an SBOM read back).
     pub line: u32,
 }
 
 /// One resolved package.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+///
+/// Kept compact, as a lockfile may hold a million: the purl is built when
+/// asked for ([`Package::purl`]) unless the source gave one of its own, the
+/// lockfile path and licence are shared, digests are bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Package {
     /// Ecosystem.
     pub ecosystem: Ecosystem,
@@ -176,8 +183,10 @@ pub struct Package {
     /// Exact version. `None` for unpinned requirements (e.g. `requests>=2` in requirements.txt):
     /// reported as unpinned, never guessed.
     pub version: Option<String>,
-    /// Package URL (`pkg:cargo/serde@1.0.0`).
-    pub purl: String,
+    /// The package URL the source recorded, when it is not the one
+    /// [`purl::build`] makes from the coordinates (an SBOM read back, with
+    /// qualifiers); `None` for every lockfile package.
+    pub source_purl: Option<Box<str>>,
     /// Declared directly by the project (not only pulled in transitively).
     pub direct: bool,
     /// Only needed for development/tests.
@@ -186,12 +195,96 @@ pub struct Package {
     pub dependencies: Vec<PackageRef>,
     /// Entry location.
     pub location: SourceLocation,
-    /// Integrity hashes the lockfile records, as (algorithm, hex digest), e.g. ("SHA-256", "ab…").
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hashes: Vec<(String, String)>,
+    /// Integrity digests the lockfile records (written as `["SHA-256", "ab…"]`).
+    pub hashes: Vec<Digest>,
     /// SPDX licence expression, where the lockfile records one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub license: Option<String>,
+    pub license: Option<SharedStr>,
+}
+
+impl Package {
+    /// The package URL (`pkg:cargo/serde@1.0.0`): the one the source
+    /// recorded, else built from ecosystem, name and version.
+    pub fn purl(&self) -> std::borrow::Cow<'_, str> {
+        match &self.source_purl {
+            Some(p) => std::borrow::Cow::Borrowed(p),
+            None => std::borrow::Cow::Owned(purl::build(
+                self.ecosystem,
+                &self.name,
+                self.version.as_deref(),
+            )),
+        }
+    }
+}
+
+/// The serialised form of a [`Package`] (the `leakgate/inventory/v1`
+/// listing's records): every field, the purl included.
+#[derive(Serialize)]
+struct PackageOut<'a> {
+    ecosystem: Ecosystem,
+    name: &'a str,
+    version: Option<&'a str>,
+    purl: std::borrow::Cow<'a, str>,
+    direct: bool,
+    dev: bool,
+    dependencies: &'a [PackageRef],
+    location: &'a SourceLocation,
+    #[serde(skip_serializing_if = "<[Digest]>::is_empty")]
+    hashes: &'a [Digest],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    license: Option<&'a SharedStr>,
+}
+
+impl Serialize for Package {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        PackageOut {
+            ecosystem: self.ecosystem,
+            name: &self.name,
+            version: self.version.as_deref(),
+            purl: self.purl(),
+            direct: self.direct,
+            dev: self.dev,
+            dependencies: &self.dependencies,
+            location: &self.location,
+            hashes: &self.hashes,
+            license: self.license.as_ref(),
+        }
+        .serialize(s)
+    }
+}
+
+#[derive(Deserialize)]
+struct PackageIn {
+    ecosystem: Ecosystem,
+    name: String,
+    version: Option<String>,
+    purl: String,
+    direct: bool,
+    dev: bool,
+    dependencies: Vec<PackageRef>,
+    location: SourceLocation,
+    #[serde(default)]
+    hashes: Vec<Digest>,
+    #[serde(default)]
+    license: Option<SharedStr>,
+}
+
+impl<'de> Deserialize<'de> for Package {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let p = PackageIn::deserialize(d)?;
+        let built = purl::build(p.ecosystem, &p.name, p.version.as_deref());
+        Ok(Package {
+            ecosystem: p.ecosystem,
+            source_purl: (p.purl != built).then(|| p.purl.into_boxed_str()),
+            name: p.name,
+            version: p.version,
+            direct: p.direct,
+            dev: p.dev,
+            dependencies: p.dependencies,
+            location: p.location,
+            hashes: p.hashes,
+            license: p.license,
+        })
+    }
 }
 
 /// The lockfile formats leakgate reads.

@@ -10,11 +10,11 @@
 
 use super::collect::{Collector, Entry};
 use super::json_lines::{scan_json, Seg};
+use super::shared::{FastMap, Interner};
 use super::{hash, npm_v1, Ecosystem, Input, InventoryError, Package, PackageRef};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 const SUPPORTED: &str = "1, 2, 3";
@@ -233,7 +233,8 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
         lines = vec![0; packages.len()];
     }
     // A key given twice: the last occurrence wins, as in a JSON object.
-    let mut index: HashMap<&str, usize> = HashMap::with_capacity(packages.len());
+    let mut index: FastMap<&str, usize> =
+        FastMap::with_capacity_and_hasher(packages.len(), Default::default());
     for (i, (key, _)) in packages.iter().enumerate() {
         index.insert(&**key, i);
     }
@@ -300,7 +301,7 @@ fn install_name(key: &str) -> &str {
 
 /// Node's module resolution: the index (into `packages`) of the install
 /// path `dep` resolves to when required from the package installed at `from`.
-fn resolve(index: &HashMap<&str, usize>, from: &str, dep: &str) -> Option<usize> {
+fn resolve(index: &FastMap<&str, usize>, from: &str, dep: &str) -> Option<usize> {
     let mut candidate = String::with_capacity(from.len() + dep.len() + 14);
     let mut base = from;
     loop {
@@ -326,7 +327,7 @@ fn resolve(index: &HashMap<&str, usize>, from: &str, dep: &str) -> Option<usize>
 
 fn packages_v2(
     packages: &[(Text<'_>, NpmPackage<'_>)],
-    index: &HashMap<&str, usize>,
+    index: &FastMap<&str, usize>,
     keep: &[bool],
     lines: &[u32],
     input: &Input<'_>,
@@ -344,14 +345,15 @@ fn packages_v2(
             .map(|(i, ((k, p), _))| (i, &**k, p))
     };
     // The project (root and workspaces) decides what is direct.
-    let mut direct: HashSet<usize> = HashSet::new();
+    let mut direct = vec![false; packages.len()];
     for (_, key, p) in live().filter(|(_, k, _)| !is_installed(k)) {
         for (_, dep) in &p.deps {
             if let Some(target) = resolve(index, key, dep) {
-                direct.insert(target);
+                direct[target] = true;
             }
         }
     }
+    let mut licences = Interner::default();
 
     let mut out = Collector::with_capacity(Ecosystem::Npm, file, packages.len());
     for (i, key, p) in live() {
@@ -372,7 +374,7 @@ fn packages_v2(
                 .unwrap_or_else(|| install_name(key).to_string());
             input.local(&name, target, real.and_then(|r| owned(&r.version)));
             let mut entry = Entry::new(name, None, line);
-            entry.direct = direct.contains(&i);
+            entry.direct = direct[i];
             entry.dev = p.dev;
             out.push(entry);
             continue;
@@ -382,7 +384,7 @@ fn packages_v2(
             // A `file:` tarball: local code, listed without a version.
             input.local(&name, path, owned(&p.version));
             let mut entry = Entry::new(name, None, line);
-            entry.direct = direct.contains(&i);
+            entry.direct = direct[i];
             entry.dev = p.dev;
             out.push(entry);
             continue;
@@ -395,10 +397,10 @@ fn packages_v2(
             (None, None) => continue,
         };
         let mut entry = Entry::new(name, version, line);
-        entry.direct = direct.contains(&i);
+        entry.direct = direct[i];
         entry.dev = p.dev;
         entry.hashes = p.integrity.as_deref().map(hash::sri).unwrap_or_default();
-        entry.license = owned(&p.license);
+        entry.license = p.license.as_deref().map(|l| licences.get(l));
         entry.dependencies = p
             .runtime_deps()
             .filter_map(|dep| {
@@ -513,24 +515,24 @@ mod tests {
             text,
         )
         .unwrap();
-        let got: Vec<(&str, Option<&str>, bool, &str)> = pkgs
+        let got: Vec<(&str, Option<&str>, bool, String)> = pkgs
             .iter()
             .map(|p| {
                 (
                     p.name.as_str(),
                     p.version.as_deref(),
                     p.direct,
-                    p.purl.as_str(),
+                    p.purl().into_owned(),
                 )
             })
             .collect();
         assert_eq!(
             got,
             vec![
-                ("mylib", None, true, "pkg:npm/mylib"),
-                ("tb", None, true, "pkg:npm/tb"),
-                ("g", None, true, "pkg:npm/g"),
-                ("ms", Some("2.1.3"), true, "pkg:npm/ms@2.1.3"),
+                ("mylib", None, true, "pkg:npm/mylib".into()),
+                ("tb", None, true, "pkg:npm/tb".into()),
+                ("g", None, true, "pkg:npm/g".into()),
+                ("ms", Some("2.1.3"), true, "pkg:npm/ms@2.1.3".into()),
             ]
         );
         let paths: Vec<(&str, &str, Option<&str>)> = local
@@ -555,7 +557,7 @@ mod tests {
         let v1_in_v2 = "{\n  \"lockfileVersion\": 2,\n  \"dependencies\": {\n    \"qs\": {\"version\": \"6.5.1\"}\n  }\n}\n";
         let pkgs = parse_str(LockfileKind::PackageLock, "package-lock.json", v1_in_v2).unwrap();
         assert_eq!(pkgs.len(), 1);
-        assert_eq!(pkgs[0].purl, "pkg:npm/qs@6.5.1");
+        assert_eq!(pkgs[0].purl(), "pkg:npm/qs@6.5.1");
         assert_eq!(pkgs[0].location.line, 4);
     }
 

@@ -162,7 +162,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
                 .as_ref()
                 .is_some_and(|m| m.declared(Ecosystem::Npm, install_name).is_some());
         entry.hashes = dep.integrity.as_deref().map(hash::sri).unwrap_or_default();
-        entry.license = dep.license.as_ref().and_then(npm::license);
+        entry.license = dep.license.as_ref().and_then(npm::license).map(Into::into);
         entry.dependencies = dep
             .requires
             .keys()

@@ -297,7 +297,7 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
             Some(dev) => dev,
             None => declared.copied().unwrap_or(false),
         };
-        entry.license = p.license.clone();
+        entry.license = p.license.as_deref().map(Into::into);
         entry.hashes = p
             .resolution
             .as_ref()

@@ -439,7 +439,7 @@ mod tests {
             vec![("SHA-256".to_string(), SHA.to_string())]
         );
         assert!(pkgs.iter().all(|p| p.direct && !p.dev));
-        assert_eq!(pkgs[1].purl, "pkg:pypi/django@3.0.0");
+        assert_eq!(pkgs[1].purl(), "pkg:pypi/django@3.0.0");
     }
 
     #[test]
@@ -495,7 +495,7 @@ mod tests {
                 ("name-with-dash", Some("3.0")),
             ]
         );
-        assert_eq!(pkgs[1].purl, "pkg:pypi/qwert");
+        assert_eq!(pkgs[1].purl(), "pkg:pypi/qwert");
     }
 
     #[test]

@@ -271,11 +271,11 @@ sw@npm:string-width@^4:
             ]
         );
         assert_eq!(
-            pkgs[0].hashes[0].1,
+            pkgs[0].hashes[0].hex(),
             "168da1a36e90da68ae8d49c0f1b48c7c6249213a"
         );
         assert_eq!(
-            pkgs[1].hashes[0].1,
+            pkgs[1].hashes[0].hex(),
             "da39a3ee5e6b4b0d3255bfef95601890afd80709"
         );
         assert_eq!(pkgs[0].dependencies[0].name, "@babel/highlight");
@@ -299,7 +299,7 @@ sw@npm:string-width@^4:
             ]
         );
         assert_eq!(pkgs[1].dependencies[0].name, "balanced-match");
-        assert_eq!(pkgs[2].purl, "pkg:npm/mylib");
+        assert_eq!(pkgs[2].purl(), "pkg:npm/mylib");
         assert_eq!(local.len(), 1);
         assert_eq!(local[0].path, "./packages/mylib");
         assert_eq!(local[0].declared_version.as_deref(), Some("0.3.0"));

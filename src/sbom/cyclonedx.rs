@@ -161,9 +161,9 @@ fn component<'g>(c: &'g Component<'_>) -> CdxComponent<'g> {
         hashes: c
             .hashes
             .iter()
-            .map(|(alg, hex)| Hash {
-                alg: alg.cyclonedx(),
-                content: hex,
+            .map(|d| Hash {
+                alg: d.algorithm(),
+                content: d.hex(),
             })
             .collect(),
         licenses: c.license.map(|l| vec![license(l)]),
@@ -261,7 +261,7 @@ struct CdxComponent<'a> {
     version: Option<&'a str>,
     scope: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    hashes: Vec<Hash<'a>>,
+    hashes: Vec<Hash>,
     #[serde(skip_serializing_if = "Option::is_none")]
     licenses: Option<Vec<License<'a>>>,
     purl: &'a str,
@@ -269,9 +269,9 @@ struct CdxComponent<'a> {
 }
 
 #[derive(Serialize)]
-struct Hash<'a> {
+struct Hash {
     alg: &'static str,
-    content: &'a str,
+    content: String,
 }
 
 #[derive(Serialize)]
@@ -362,7 +362,7 @@ mod tests {
         );
         app.direct = true;
         app.license = Some("MIT".into());
-        app.hashes = vec![("sha512".into(), "0a".repeat(64))];
+        app.hashes = vec![crate::inventory::Digest::from_hex("sha512", &"0a".repeat(64)).unwrap()];
         let debug = pkg(
             Ecosystem::Npm,
             "debug",

@@ -10,11 +10,9 @@
 //! a name-only reference that matches several versions is ambiguous and is
 //! left out rather than guessed.
 
-use super::fields::{normalise_hash, HashAlg};
-use crate::inventory::{purl, Package};
+use crate::inventory::shared::fast_hash;
+use crate::inventory::{purl, Digest, Package};
 use std::borrow::Cow;
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
 
 /// One merged component.
 #[derive(Debug)]
@@ -29,8 +27,8 @@ pub(crate) struct Component<'a> {
     pub direct: bool,
     /// Only ever a development dependency.
     pub dev: bool,
-    /// Valid hashes (lower-case hex), sorted and deduplicated.
-    pub hashes: Vec<(HashAlg, Cow<'a, str>)>,
+    /// Digests, sorted and deduplicated.
+    pub hashes: Vec<&'a Digest>,
     /// Licence expression or text, as recorded.
     pub license: Option<&'a str>,
     /// Indices (into [`Graph::components`]) of the components this one
@@ -47,31 +45,6 @@ pub(crate) struct Graph<'a> {
     pub root_depends_on: Vec<usize>,
 }
 
-/// The purl a package is known by: its own, or one built from its
-/// coordinates when a parser left it empty.
-fn purl_of(p: &Package) -> Cow<'_, str> {
-    if p.purl.is_empty() {
-        Cow::Owned(purl::build(p.ecosystem, &p.name, p.version.as_deref()))
-    } else {
-        Cow::Borrowed(&p.purl)
-    }
-}
-
-/// A valid hash as [`normalise_hash`] accepts it, borrowed when it is
-/// already lower-case hex.
-fn valid_hash<'a>(alg: &str, hex: &'a str) -> Option<(HashAlg, Cow<'a, str>)> {
-    let alg = HashAlg::parse(alg)?;
-    let t = hex.trim();
-    if t.len() != alg.hex_len() || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    if t.bytes().any(|b| b.is_ascii_uppercase()) {
-        normalise_hash(alg.cyclonedx(), t).map(|(a, h)| (a, Cow::Owned(h)))
-    } else {
-        Some((alg, Cow::Borrowed(t)))
-    }
-}
-
 /// Sorts and deduplicates.
 fn sort_dedup<T: Ord>(v: &mut Vec<T>) {
     v.sort_unstable();
@@ -80,11 +53,12 @@ fn sort_dedup<T: Ord>(v: &mut Vec<T>) {
 
 /// Builds the graph of `packages`.
 ///
-/// Memory is a few words per package beyond the packages themselves: purls
-/// and hashes are borrowed, components are found by a sorted order instead
-/// of maps of copied strings, so a 1M-package inventory fits.
+/// Memory is a few words per package beyond the packages themselves and
+/// one purl per component: hashes are borrowed, components are found by a
+/// sorted order instead of maps of copied strings, so a 1M-package
+/// inventory fits.
 pub(crate) fn build(packages: &[Package]) -> Graph<'_> {
-    let purls: Vec<Cow<'_, str>> = packages.iter().map(purl_of).collect();
+    let mut purls: Vec<Cow<'_, str>> = packages.iter().map(Package::purl).collect();
     // Package indices by purl; equal purls in package order (the first is
     // the component's package).
     let mut order: Vec<u32> = (0..packages.len() as u32).collect();
@@ -99,7 +73,8 @@ pub(crate) fn build(packages: &[Package]) -> Graph<'_> {
             .is_some_and(|c: &Component<'_>| c.purl == purls[i]);
         if !same {
             components.push(Component {
-                purl: purls[i].clone(),
+                // Moved, not copied: later packages compare with the component's.
+                purl: std::mem::take(&mut purls[i]),
                 package: p,
                 lockfiles: Vec::new(),
                 direct: false,
@@ -115,16 +90,12 @@ pub(crate) fn build(packages: &[Package]) -> Graph<'_> {
         c.lockfiles.push(p.location.file.as_str());
         c.direct |= p.direct;
         c.dev &= p.dev;
-        c.hashes.extend(
-            p.hashes
-                .iter()
-                .filter_map(|(alg, hex)| valid_hash(alg, hex)),
-        );
+        c.hashes.extend(p.hashes.iter());
         if c.license.is_none() {
             c.license = p.license.as_deref().filter(|l| !l.trim().is_empty());
         }
     }
-    drop(order);
+    drop((order, purls));
     for c in &mut components {
         sort_dedup(&mut c.lockfiles);
         sort_dedup(&mut c.hashes);
@@ -136,8 +107,7 @@ pub(crate) fn build(packages: &[Package]) -> Graph<'_> {
     // versionless purl normalises names the way the ecosystem does (PyPI
     // case and `_`, Composer case), so `Django` finds `django`. A hash match
     // is confirmed on the strings, so a collision never makes an edge.
-    let hasher = RandomState::new();
-    let name_key = |file: &str, versionless: &str| hasher.hash_one((file, versionless));
+    let name_key = |file: &str, versionless: &str| fast_hash(&(file, versionless));
     let mut by_name: Vec<(u64, u32)> = packages
         .iter()
         .enumerate()
@@ -209,7 +179,7 @@ pub(crate) mod tests {
             ecosystem: eco,
             name: name.into(),
             version: version.map(Into::into),
-            purl: purl::build(eco, name, version),
+            source_purl: None,
             direct: false,
             dev: false,
             dependencies: deps
@@ -291,7 +261,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn pypi_names_resolve_case_insensitively_and_hashes_are_validated() {
+    fn pypi_names_resolve_case_insensitively_and_hashes_are_unique() {
         let mut app = pkg(
             Ecosystem::PyPI,
             "flask",
@@ -299,18 +269,14 @@ pub(crate) mod tests {
             "poetry.lock",
             &[("Jinja2", None)],
         );
-        app.hashes = vec![
-            ("sha256".into(), "AB".repeat(32)),
-            ("sha256".into(), "not-hex".into()),
-        ];
+        let digest = Digest::from_hex("sha256", &"AB".repeat(32)).unwrap();
+        app.hashes = vec![digest, digest];
         let jinja = pkg(Ecosystem::PyPI, "jinja2", Some("3.1.2"), "poetry.lock", &[]);
         let pkgs = [app, jinja];
         let g = build(&pkgs);
         assert_eq!(g.components[0].depends_on, [1]);
-        assert_eq!(
-            g.components[0].hashes,
-            [(HashAlg::Sha256, Cow::from("ab".repeat(32)))]
-        );
+        assert_eq!(g.components[0].hashes, [&digest]);
+        assert_eq!(g.components[0].hashes[0].hex(), "ab".repeat(32));
         assert!(g.components.iter().all(|c| !c.dev));
     }
 }

@@ -10,6 +10,7 @@ use crate::escape;
 use crate::inventory::Package;
 use crate::report::Tool;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
@@ -69,45 +70,59 @@ fn scope(p: &Package) -> &'static str {
     }
 }
 
+/// The five cells of a package's row, escaped: names, versions and paths
+/// come from the scanned tree, so a package name cannot drive the terminal.
+fn cells(p: &Package) -> [Cow<'_, str>; 5] {
+    [
+        Cow::Borrowed(p.ecosystem.osv_name()),
+        escape::text(&p.name),
+        p.version
+            .as_deref()
+            .map_or(Cow::Borrowed("unpinned"), escape::text),
+        Cow::Borrowed(scope(p)),
+        Cow::Owned(format!(
+            "{}:{}",
+            escape::text(&p.location.file),
+            p.location.line
+        )),
+    ]
+}
+
 /// Writes the aligned text table and a one-line summary.
+///
+/// Two passes over the packages (column widths, then rows), each row
+/// built in one reused buffer: a 1M-package listing holds no table.
 pub fn write_text(packages: &[Package], mut out: impl Write) -> io::Result<()> {
-    let rows: Vec<[String; 5]> = sorted(packages)
-        .into_iter()
-        .map(|p| {
-            [
-                // Names, versions and paths come from the scanned tree:
-                // escaped, so a package name cannot drive the terminal.
-                p.ecosystem.osv_name().to_string(),
-                escape::text(&p.name).into_owned(),
-                p.version
-                    .as_deref()
-                    .map_or_else(|| "unpinned".into(), |v| escape::text(v).into_owned()),
-                scope(p).to_string(),
-                format!("{}:{}", escape::text(&p.location.file), p.location.line),
-            ]
-        })
-        .collect();
+    let rows = sorted(packages);
     let header = ["ECOSYSTEM", "NAME", "VERSION", "SCOPE", "LOCATION"];
     let mut widths = header.map(str::len);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
+    for p in &rows {
+        for (w, cell) in widths.iter_mut().zip(cells(p)) {
             *w = (*w).max(cell.chars().count());
         }
     }
+    let mut s = String::new();
     let mut line = |cells: [&str; 5]| -> io::Result<()> {
-        let mut s = String::new();
+        s.clear();
         for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
             if i + 1 == cells.len() {
                 s.push_str(cell);
             } else {
-                s.push_str(&format!("{cell:<w$}  "));
+                // As `format!("{cell:<w$}  ")`: padded to `w` characters.
+                s.push_str(cell);
+                let pad = w.saturating_sub(cell.chars().count());
+                s.extend(std::iter::repeat_n(' ', pad + 2));
             }
         }
-        writeln!(out, "{}", s.trim_end())
+        let kept = s.trim_end().len();
+        s.truncate(kept);
+        s.push('\n');
+        out.write_all(s.as_bytes())
     };
     line(header)?;
-    for row in &rows {
-        line([&row[0], &row[1], &row[2], &row[3], &row[4]])?;
+    for p in &rows {
+        let [a, b, c, d, e] = cells(p);
+        line([&a, &b, &c, &d, &e])?;
     }
     let t = Totals::of(packages);
     writeln!(

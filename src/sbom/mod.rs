@@ -16,7 +16,7 @@
 //! [`Package`]: crate::inventory::Package
 
 pub mod cyclonedx;
-mod fields;
+pub(crate) mod fields;
 mod graph;
 pub mod list;
 pub mod read;

@@ -187,9 +187,9 @@ fn package<'g>(c: &'g Component<'_>, id: &'g str) -> SpdxPackage<'g> {
         checksums: c
             .hashes
             .iter()
-            .map(|(alg, hex)| Checksum {
-                algorithm: alg.spdx(),
-                checksum_value: hex,
+            .map(|d| Checksum {
+                algorithm: d.alg().spdx(),
+                checksum_value: d.hex(),
             })
             .collect(),
         external_refs: vec![ExternalRef {
@@ -277,7 +277,7 @@ struct SpdxPackage<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     license_comments: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    checksums: Vec<Checksum<'a>>,
+    checksums: Vec<Checksum>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     external_refs: Vec<ExternalRef<'a>>,
     primary_package_purpose: &'static str,
@@ -285,9 +285,9 @@ struct SpdxPackage<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Checksum<'a> {
+struct Checksum {
     algorithm: &'static str,
-    checksum_value: &'a str,
+    checksum_value: String,
 }
 
 #[derive(Serialize)]
@@ -331,7 +331,8 @@ mod tests {
         );
         rails.direct = true;
         rails.license = Some("MIT".into());
-        rails.hashes = vec![("SHA-256".into(), "ff".repeat(32))];
+        rails.hashes =
+            vec![crate::inventory::Digest::from_hex("SHA-256", &"ff".repeat(32)).unwrap()];
         let rack = pkg(
             Ecosystem::RubyGems,
             "rack",

@@ -542,7 +542,7 @@ mod tests {
             ecosystem: Ecosystem::CratesIo,
             name: "p".into(),
             version: Some(version.into()),
-            purl: "pkg:cargo/p".into(),
+            source_purl: None,
             direct: true,
             dev: false,
             dependencies: Vec::new(),

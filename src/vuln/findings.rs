@@ -158,7 +158,7 @@ pub fn to_finding(m: &VulnMatch) -> Finding {
             &p.location.file,
         ),
         location: Location {
-            path: p.location.file.clone(),
+            path: p.location.file.to_string(),
             line: p.location.line,
             ..Location::default()
         },
@@ -171,7 +171,7 @@ pub fn to_finding(m: &VulnMatch) -> Finding {
                 ecosystem: ecosystem.to_string(),
                 name: p.name.clone(),
                 version: m.version.clone(),
-                purl: Some(p.purl.clone()).filter(|s| !s.is_empty()),
+                purl: Some(p.purl().into_owned()).filter(|s| !s.is_empty()),
             },
             fixed_versions: m.fixed_versions.clone(),
             suggested_fix: m.suggested_fix.clone(),
@@ -204,7 +204,7 @@ mod tests {
                 ecosystem: Ecosystem::PyPI,
                 name: "requests".into(),
                 version: Some("2.19.1".into()),
-                purl: "pkg:pypi/requests@2.19.1".into(),
+                source_purl: None,
                 direct: true,
                 dev: true,
                 dependencies: Vec::new(),

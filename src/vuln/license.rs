@@ -202,7 +202,7 @@ fn finding(p: &Package, rule: &str, title: String) -> Finding {
             &p.location.file,
         ),
         location: Location {
-            path: p.location.file.clone(),
+            path: p.location.file.to_string(),
             line: p.location.line,
             ..Location::default()
         },
@@ -225,7 +225,7 @@ mod tests {
             ecosystem: Ecosystem::Npm,
             name: name.into(),
             version: Some("1.0.0".into()),
-            purl: format!("pkg:npm/{name}@1.0.0"),
+            source_purl: None,
             direct: true,
             dev: false,
             dependencies: Vec::new(),
@@ -234,7 +234,7 @@ mod tests {
                 line: 4,
             },
             hashes: Vec::new(),
-            license: license.map(str::to_string),
+            license: license.map(Into::into),
         }
     }
 

@@ -132,7 +132,7 @@ mod tests {
             ecosystem: Ecosystem::CratesIo,
             name: name.into(),
             version: Some(version.into()),
-            purl: format!("pkg:cargo/{name}@{version}"),
+            source_purl: None,
             direct,
             dev: false,
             dependencies: deps

@@ -6,7 +6,7 @@
 #![allow(dead_code)] // Each test binary uses a different subset.
 
 use jsonschema::{Resource, Validator};
-use leakgate::inventory::{purl, Ecosystem, Package, PackageRef, SourceLocation};
+use leakgate::inventory::{Digest, Ecosystem, Package, PackageRef, SourceLocation};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -115,7 +115,7 @@ pub fn package(
         ecosystem: eco,
         name: name.into(),
         version: version.map(Into::into),
-        purl: purl::build(eco, name, version),
+        source_purl: None,
         direct: false,
         dev: false,
         dependencies: deps
@@ -142,7 +142,7 @@ pub fn realistic_inventory() -> Vec<Package> {
     let mut v = Vec::new();
     let mut p = package(CratesIo, "anyhow", Some("1.0.86"), "Cargo.lock", 5, &[]);
     p.direct = true;
-    p.hashes = vec![("SHA-256".into(), "b3".repeat(32))];
+    p.hashes = vec![Digest::from_hex("SHA-256", &"b3".repeat(32)).unwrap()];
     v.push(p);
     let mut p = package(
         CratesIo,
@@ -191,7 +191,7 @@ pub fn realistic_inventory() -> Vec<Package> {
     p.direct = true;
     p.dev = true;
     p.license = Some("MIT".into());
-    p.hashes = vec![("sha512".into(), "7f".repeat(64))];
+    p.hashes = vec![Digest::from_hex("sha512", &"7f".repeat(64)).unwrap()];
     v.push(p);
     let mut p = package(
         Npm,
@@ -275,7 +275,7 @@ pub fn realistic_inventory() -> Vec<Package> {
         60,
         &[],
     );
-    p.hashes = vec![("sha1".into(), "a9".repeat(20))];
+    p.hashes = vec![Digest::from_hex("sha1", &"a9".repeat(20)).unwrap()];
     v.push(p);
     let mut p = package(
         Packagist,
@@ -287,7 +287,10 @@ pub fn realistic_inventory() -> Vec<Package> {
     );
     p.direct = true;
     p.license = Some("MIT".into());
-    p.hashes = vec![("sha1".into(), "not-a-digest".into())];
+    // A malformed digest cannot be a `Digest`: nothing reaches the writers.
+    p.hashes = Digest::from_hex("sha1", "not-a-digest")
+        .into_iter()
+        .collect();
     v.push(p);
     let mut p = package(
         Maven,
@@ -308,7 +311,7 @@ pub fn realistic_inventory() -> Vec<Package> {
         &[],
     );
     p.direct = true;
-    p.hashes = vec![("SHA512".into(), "0c".repeat(64))];
+    p.hashes = vec![Digest::from_hex("SHA512", &"0c".repeat(64)).unwrap()];
     v.push(p);
     v
 }

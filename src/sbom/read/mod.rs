@@ -18,9 +18,8 @@
 mod cyclonedx;
 mod spdx;
 
-use super::fields::normalise_hash;
 use super::SbomError;
-use crate::inventory::{purl, Package, SourceLocation};
+use crate::inventory::{purl, Digest, Package, SourceLocation};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -323,25 +322,28 @@ fn packages_from_entries(
                     .clone()
                     .or_else(|| e.version.map(str::to_string))
                     .filter(|v| !v.is_empty());
+                let name = parsed.package_name();
+                let built = purl::build(ecosystem, &name, version.as_deref());
                 packages.push(Package {
                     ecosystem,
-                    name: parsed.package_name(),
+                    name,
                     version,
-                    purl: raw.to_string(),
+                    // Kept as the document wrote it (qualifiers and all)
+                    // when it is not the purl leakgate would build.
+                    source_purl: (raw != built).then(|| raw.into()),
                     direct: e.direct,
                     dev: e.dev,
                     dependencies: Vec::new(),
                     location: SourceLocation {
-                        file: file.to_string(),
+                        file: file.into(),
                         line: lines.get(raw).copied().unwrap_or(0),
                     },
                     hashes: e
                         .hashes
                         .iter()
-                        .filter_map(|(a, h)| normalise_hash(a, h))
-                        .map(|(a, h)| (a.cyclonedx().to_string(), h))
+                        .filter_map(|(a, h)| Digest::from_hex(a, h))
                         .collect(),
-                    license: e.license.clone(),
+                    license: e.license.as_deref().map(Into::into),
                 });
                 by_purl.insert(raw.to_string(), packages.len() - 1);
                 packages.len() - 1

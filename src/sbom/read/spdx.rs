@@ -191,7 +191,7 @@ mod tests {
         let flask = &doc.packages[0];
         assert_eq!(flask.ecosystem, Ecosystem::PyPI);
         assert_eq!(flask.license.as_deref(), Some("BSD-3-Clause"));
-        assert_eq!(flask.hashes[0].0, "SHA-256");
+        assert_eq!(flask.hashes[0].algorithm(), "SHA-256");
         assert_eq!(flask.location.line, 14);
         assert_eq!(
             flask.dependencies,
