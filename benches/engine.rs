@@ -10,6 +10,9 @@
 //! (the crate's own `src/` and `rules/` text plus generated text with planted
 //! tokens, about 4 MB, deterministic) with the built-in rules and with every
 //! rule duplicated under a new id: the cost of doubling the rule set.
+//! `find/rules-doubled-distinct` makes each copy's regex a different pattern
+//! (wrapped in `(?:…)`), so identical rules cannot share a pass: the cost of
+//! twice as many distinct rules.
 //! Run: `cargo bench --bench engine` (or `-- rules-` for the doubling pair).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -180,8 +183,12 @@ fn doubling_input() -> Vec<Vec<u8>> {
     files
 }
 
-/// The built-in rules plus a copy of each under a new id.
-fn doubled_rules() -> RuleSet {
+/// The built-in rules plus a copy of each under a new id. With `distinct`,
+/// each copy's regex is wrapped in a non-capturing group: it matches the
+/// same text but is a different pattern, so the engine cannot share one
+/// pass between a rule and its copy. That is the honest cost of twice as
+/// many rules; the plain copies measure what identical rules cost.
+fn doubled_rules(distinct: bool) -> RuleSet {
     let mut rules = RuleSet::builtin().expect("built-in rules");
     let copies: Vec<_> = rules
         .rules
@@ -189,6 +196,9 @@ fn doubled_rules() -> RuleSet {
         .map(|r| {
             let mut c = r.clone();
             c.id = format!("{}-copy", r.id);
+            if distinct {
+                c.regex_source = r.regex_source.as_ref().map(|re| format!("(?:{re})"));
+            }
             c
         })
         .collect();
@@ -200,11 +210,18 @@ fn bench_doubling(c: &mut Criterion) {
     let files = doubling_input();
     let bytes: usize = files.iter().map(Vec::len).sum();
     let single = scanner();
-    let doubled = Scanner::from_rules(doubled_rules(), ScanOptions::default()).expect("scanner");
+    let doubled =
+        Scanner::from_rules(doubled_rules(false), ScanOptions::default()).expect("scanner");
+    let distinct =
+        Scanner::from_rules(doubled_rules(true), ScanOptions::default()).expect("scanner");
     let mut group = c.benchmark_group("find");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes as u64));
-    for (name, s) in [("rules-single", &single), ("rules-doubled", &doubled)] {
+    for (name, s) in [
+        ("rules-single", &single),
+        ("rules-doubled", &doubled),
+        ("rules-doubled-distinct", &distinct),
+    ] {
         group.bench_with_input(BenchmarkId::new(name, bytes), &files, |b, files| {
             b.iter(|| {
                 files
