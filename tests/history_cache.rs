@@ -89,7 +89,7 @@ fn second_audit_reuses_the_cache_and_reports_the_same() {
     assert_eq!(code2, code1);
     assert_eq!(normalized(&second), normalized(&first));
     assert!(
-        stderr.contains("history cache: 3 of 3 commits and 4 of 5 blobs known"),
+        stderr.contains("history cache: 3 of 3 commits and 5 of 5 blobs known, 0 commits diffed"),
         "{stderr}"
     );
     let (code3, uncached, _) = audit(&t, &["--no-cache"]);
