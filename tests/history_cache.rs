@@ -89,7 +89,7 @@ fn second_audit_reuses_the_cache_and_reports_the_same() {
     assert_eq!(code2, code1);
     assert_eq!(normalized(&second), normalized(&first));
     assert!(
-        stderr.contains("history cache: 3 of 3 commits and 4 of 5 blobs known"),
+        stderr.contains("history cache: 3 of 3 commits and 5 of 5 blobs known, 0 commits diffed"),
         "{stderr}"
     );
     let (code3, uncached, _) = audit(&t, &["--no-cache"]);
@@ -255,4 +255,56 @@ fn the_cache_never_holds_secrets() {
             assert!(!bytes.windows(tail.len()).any(|w| w == tail));
         }
     }
+}
+
+/// Matched blobs are rebuilt from cached match positions, not rescanned:
+/// several matches per blob, a UTF-16 blob (positions in the decoded text),
+/// an inline-allowed match, the same blob at two paths, and a matched blob
+/// modified by a later commit. Every re-audit equals `--no-cache`, and a
+/// re-audit with nothing new diffs no commit.
+#[test]
+fn matches_rebuilt_from_cached_positions_equal_a_full_audit() {
+    let t = repo();
+    let many = format!(
+        "A={}\nB={} # leakgate:allow\n{}C={}\n",
+        secret(3),
+        secret(4),
+        "filler\n".repeat(50),
+        secret(5)
+    );
+    t.add("multi/one.env", &many);
+    t.add("multi/copy.env", &many);
+    let wide: Vec<u8> = format!("# ps\r\n$k = '{}'\r\n", secret(6))
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    std::fs::write(
+        t.root().join("win.ps1"),
+        [&[0xff, 0xfe][..], &wide].concat(),
+    )
+    .unwrap();
+    t.stage("win.ps1");
+    t.commit("more secrets");
+    let (code, first, _) = audit(&t, &[]);
+    assert_eq!(code, 1);
+    let (_, full, _) = audit(&t, &["--no-cache"]);
+    assert_eq!(normalized(&first), normalized(&full));
+    let (_, again, stderr) = audit(&t, &[]);
+    assert_eq!(normalized(&again), normalized(&full));
+    assert!(stderr.contains(", 0 commits diffed"), "{stderr}");
+
+    t.add("multi/one.env", &format!("{many}D={}\n", secret(8)));
+    t.commit("one more");
+    let (_, cached, stderr) = audit(&t, &[]);
+    let (_, full, _) = audit(&t, &["--no-cache"]);
+    assert_eq!(normalized(&cached), normalized(&full));
+    assert!(stderr.contains(", 1 commits diffed"), "{stderr}");
+    let paths: Vec<&str> = findings(&full)
+        .iter()
+        .map(|f| f["location"]["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"win.ps1") && paths.contains(&"multi/copy.env"),
+        "{paths:?}"
+    );
 }

@@ -364,26 +364,26 @@ fn history_and_ranges_decode_utf16_and_name_skipped_blobs() {
     let (code, report) = t.json(&["scan", "--history", "--max-file-size", "10000"]);
     assert_eq!(code, 1, "{report}");
     assert_eq!(locations(&report), vec![("le.ps1".to_string(), 2)]);
+    // huge.txt is over --max-file-size: scanned in chunks, not skipped.
     assert_eq!(
         warnings(&report),
-        vec![
-            format!(
-                "huge.txt: skipped (too large): blob {} of commit {first}: 20000 bytes, over --max-file-size 10000 (not inflated)",
-                t.repo.revparse_single("HEAD:huge.txt").unwrap().id()
-            ),
-            format!(
-                "logo.bin: skipped (binary): blob {} of commit {first}: binary content, 8 bytes",
-                t.repo.revparse_single("HEAD:logo.bin").unwrap().id()
-            ),
-        ]
+        vec![format!(
+            "logo.bin: skipped (binary): blob {} of commit {first}: binary content, 8 bytes",
+            t.repo.revparse_single("HEAD:logo.bin").unwrap().id()
+        )]
     );
+    assert_eq!(git_support::stat(&report, "files_chunked"), 1);
     let strict = t
         .leakgate()
         .args(["scan", "--history", "--max-file-size", "10000", "--strict"])
         .output()
         .unwrap();
     assert_eq!(strict.status.code(), Some(2), "{}", stderr_of(&strict));
-    assert!(stderr_of(&strict).contains("2 files were skipped"));
+    assert!(
+        stderr_of(&strict).contains("1 file was skipped"),
+        "{}",
+        stderr_of(&strict)
+    );
 
     // Re-encoded as UTF-16BE with a mark plus one new secret line: only the
     // new line is blamed on the second commit.
@@ -402,4 +402,71 @@ fn history_and_ranges_decode_utf16_and_name_skipped_blobs() {
     assert_eq!(code, 1, "{report}");
     assert_eq!(locations(&report), vec![("le.ps1".to_string(), 3)]);
     assert!(warnings(&report).is_empty(), "{report}");
+}
+
+// 9.4 for history and ranges: a text blob over --max-file-size is scanned
+// in overlapping chunks (one such blob in memory at a time), and a secret
+// at its end is found on the right line, in history and in a range, with
+// and without the history cache.
+#[test]
+fn oversized_blobs_in_history_and_ranges_are_scanned_in_chunks() {
+    let t = TestRepo::new();
+    t.add("readme.txt", "hi\n");
+    t.commit("first");
+    let mut big = String::new();
+    for i in 0..3000 {
+        big.push_str(&format!("filler line {i} with some words in it\n"));
+    }
+    big.push_str(&format!("key={}\n", secret(14)));
+    assert!(big.len() > 100_000);
+    t.add("big.txt", &big);
+    t.commit("second");
+    let expected = vec![("big.txt".to_string(), 3001)];
+    for args in [
+        &[
+            "scan",
+            "--history",
+            "--no-cache",
+            "--max-file-size",
+            "20000",
+        ][..],
+        &[
+            "scan",
+            "--range",
+            "HEAD~1..HEAD",
+            "--max-file-size",
+            "20000",
+        ][..],
+    ] {
+        let (code, report) = t.json(args);
+        assert_eq!(code, 1, "{args:?}: {report}");
+        assert_eq!(locations(&report), expected, "{args:?}");
+        assert_eq!(git_support::stat(&report, "files_chunked"), 1, "{args:?}");
+        assert!(warnings(&report).is_empty(), "{args:?}: {report}");
+        let strict = t.leakgate().args(args).arg("--strict").output().unwrap();
+        assert_eq!(strict.status.code(), Some(1), "{}", stderr_of(&strict));
+    }
+    // Through the cache: the second audit rebuilds the same report.
+    let cache = t.dir.path().join("cache");
+    let mut reports = Vec::new();
+    for _ in 0..2 {
+        let out = t
+            .leakgate()
+            .env("LEAKGATE_CACHE_DIR", &cache)
+            .args([
+                "scan",
+                "--history",
+                "--max-file-size",
+                "20000",
+                "-f",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(locations(&report), expected);
+        assert_eq!(git_support::stat(&report, "files_chunked"), 1);
+        reports.push(report["findings"].clone());
+    }
+    assert_eq!(reports[0], reports[1]);
 }

@@ -8,10 +8,11 @@
 //! a shared counter (cheap, and it balances a few huge blobs against many
 //! small ones). Only blobs with matches are kept, with their matches.
 
+use super::cache::MatchSpan;
 use super::progress::Progress;
 use crate::report::Problem;
 use crate::scanner::{Match, Scanner};
-use crate::source::{text, SkipReason};
+use crate::source::{read, text, SkipReason};
 use git2::{ObjectType, Odb, Oid, Repository};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -24,6 +25,16 @@ const PARALLEL_THRESHOLD: usize = 64;
 
 /// Blob ids handed to a worker at a time.
 const CHUNK: usize = 32;
+
+/// Largest blob over `--max-file-size` that is still scanned (in chunks of
+/// that size): libgit2 inflates a packed object whole, so such a blob is
+/// held in memory while it is scanned. Larger ones are skipped and named.
+pub const MAX_OVERSIZED_BLOB: u64 = 256 << 20;
+
+/// Held while an oversized blob is inflated and scanned: at most one is in
+/// memory at a time, whatever the number of workers (at most
+/// [`MAX_OVERSIZED_BLOB`] plus one chunk).
+static OVERSIZED: Mutex<()> = Mutex::new(());
 
 /// Counters of a blob scan.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -38,6 +49,8 @@ pub struct BlobCounts {
     pub skipped_large: u64,
     /// Blobs that could not be read (missing or corrupt objects).
     pub unreadable: u64,
+    /// Blobs over the size limit, scanned in overlapping chunks.
+    pub chunked: u64,
 }
 
 impl BlobCounts {
@@ -48,6 +61,7 @@ impl BlobCounts {
         self.skipped_binary += o.skipped_binary;
         self.skipped_large += o.skipped_large;
         self.unreadable += o.unreadable;
+        self.chunked += o.chunked;
     }
 }
 
@@ -63,21 +77,43 @@ pub struct BlobScan {
     pub errors: Vec<Problem>,
     /// Blobs skipped (binary, too large), by id: the caller names them by path.
     pub skipped: Vec<(Oid, SkipReason, String)>,
-    /// Blobs scanned without a match, with the bytes scanned (what a history
-    /// cache records).
-    pub clean: Vec<(Oid, u64)>,
+    /// Blobs scanned without a match, with the bytes scanned and whether
+    /// they were chunked (what a history cache records).
+    pub clean: Vec<(Oid, u64, bool)>,
+    /// Matched blobs whose matches [`rebuild`] recreates exactly from these
+    /// positions (what a history cache records instead of the matches).
+    pub spans: Vec<(Oid, Vec<MatchSpan>)>,
     /// Blobs that could not be read, by id (their problems are in `errors`).
     pub unreadable: Vec<Oid>,
 }
 
-/// Scans each blob of `ids` (expected unique) once. `max_size` skips larger
-/// blobs (0: no limit) without inflating them.
+/// Scans each blob of `ids` (expected unique) once. A blob over `max_size`
+/// (0: no limit) is scanned in overlapping chunks of `max_size` bytes, one
+/// such blob at a time, up to [`MAX_OVERSIZED_BLOB`]; larger ones are
+/// skipped without being inflated.
 pub fn scan_blobs(
     repo: &Repository,
     ids: &[Oid],
     scanner: &Scanner,
     max_size: u64,
     progress: &Progress,
+) -> BlobScan {
+    scan_blobs_known(repo, ids, scanner, max_size, progress, &Known::default())
+}
+
+/// Match positions of blobs known to match (from a history cache).
+pub type Known = HashMap<Oid, Vec<MatchSpan>>;
+
+/// [`scan_blobs`], where a blob of `known` is read and its matches rebuilt
+/// from the positions ([`rebuild`]) instead of scanned (scanned after all
+/// when they do not rebuild).
+pub fn scan_blobs_known(
+    repo: &Repository,
+    ids: &[Oid],
+    scanner: &Scanner,
+    max_size: u64,
+    progress: &Progress,
+    known: &Known,
 ) -> BlobScan {
     let started = Instant::now();
     let next = AtomicUsize::new(0);
@@ -93,7 +129,7 @@ pub fn scan_blobs(
             let chunk = &ids[start..ids.len().min(start + CHUNK)];
             let before = local.counts.bytes;
             for &id in chunk {
-                scan_one(odb, id, scanner, max_size, &mut local);
+                scan_one(odb, id, scanner, max_size, known.get(&id), &mut local);
             }
             let total = bytes_done.fetch_add(local.counts.bytes - before, Ordering::Relaxed)
                 + (local.counts.bytes - before);
@@ -166,10 +202,18 @@ fn merge(into: &Mutex<BlobScan>, local: BlobScan) {
     guard.errors.extend(local.errors);
     guard.skipped.extend(local.skipped);
     guard.clean.extend(local.clean);
+    guard.spans.extend(local.spans);
     guard.unreadable.extend(local.unreadable);
 }
 
-fn scan_one(odb: &Odb<'_>, id: Oid, scanner: &Scanner, max_size: u64, out: &mut BlobScan) {
+fn scan_one(
+    odb: &Odb<'_>,
+    id: Oid,
+    scanner: &Scanner,
+    max_size: u64,
+    known: Option<&Vec<MatchSpan>>,
+    out: &mut BlobScan,
+) {
     let unreadable = |out: &mut BlobScan, message: String| {
         out.counts.unreadable += 1;
         out.unreadable.push(id);
@@ -178,16 +222,23 @@ fn scan_one(odb: &Odb<'_>, id: Oid, scanner: &Scanner, max_size: u64, out: &mut 
             message,
         });
     };
+    let mut oversized = None;
     if max_size > 0 {
         match odb.read_header(id) {
-            Ok((size, _)) if size as u64 > max_size => {
+            Ok((size, _)) if size as u64 > max_size.max(MAX_OVERSIZED_BLOB) => {
                 out.counts.skipped_large += 1;
                 out.skipped.push((
                     id,
                     SkipReason::TooLarge,
-                    format!("{size} bytes, over --max-file-size {max_size} (not inflated)"),
+                    format!(
+                        "{size} bytes, over --max-file-size {max_size} and over the {} MiB that an oversized blob may take in memory (not inflated)",
+                        MAX_OVERSIZED_BLOB >> 20
+                    ),
                 ));
                 return;
+            }
+            Ok((size, _)) if size as u64 > max_size => {
+                oversized = Some(OVERSIZED.lock().unwrap_or_else(|p| p.into_inner()));
             }
             Ok(_) => {}
             Err(e) => {
@@ -202,6 +253,32 @@ fn scan_one(odb: &Odb<'_>, id: Oid, scanner: &Scanner, max_size: u64, out: &mut 
     if object.kind() != ObjectType::Blob {
         return unreadable(out, format!("expected a blob, found a {}", object.kind()));
     }
+    if oversized.is_some() {
+        // Chunked as a work-tree file over the limit is: the decoded text
+        // never exists whole, only the inflated blob and one chunk.
+        let scan = match read::scan_stream(scanner, &mut object.data(), max_size) {
+            Ok(scan) => scan,
+            Err(e) => return unreadable(out, format!("cannot scan the blob: {e}")),
+        };
+        if scan.encoding == Some(text::Encoding::Binary) {
+            out.counts.skipped_binary += 1;
+            out.skipped.push((
+                id,
+                SkipReason::Binary,
+                format!("binary content, {} bytes", object.data().len()),
+            ));
+            return;
+        }
+        out.counts.scanned += 1;
+        out.counts.chunked += 1;
+        out.counts.bytes += scan.bytes;
+        if scan.matches.is_empty() {
+            out.clean.push((id, scan.bytes, true));
+        } else {
+            out.matches.insert(id, scan.matches);
+        }
+        return;
+    }
     // UTF-16 is decoded as in work-tree and staged scans.
     let Some(data) = text::as_text(object.data()) else {
         out.counts.skipped_binary += 1;
@@ -214,10 +291,91 @@ fn scan_one(odb: &Odb<'_>, id: Oid, scanner: &Scanner, max_size: u64, out: &mut 
     };
     out.counts.scanned += 1;
     out.counts.bytes += data.len() as u64;
+    if let Some(found) = known.and_then(|spans| rebuild(scanner, &data, spans)) {
+        out.spans.push((id, known.cloned().unwrap_or_default()));
+        out.matches.insert(id, found);
+        return;
+    }
     let found = scanner.find(&data);
     if found.is_empty() {
-        out.clean.push((id, data.len() as u64));
+        out.clean.push((id, data.len() as u64, false));
     } else {
+        if let Some(spans) = spans_of(scanner, &data, &found) {
+            out.spans.push((id, spans));
+        }
         out.matches.insert(id, found);
     }
+}
+
+/// Rebuilds the matches of `data` at `spans`: the secret, matched text and
+/// line text are read back from `data`, entropy and confidence recomputed
+/// from the secret as the engine computes them. `None` when a span does not
+/// fit `data` or its secret is no longer accepted (a damaged cache).
+pub fn rebuild(scanner: &Scanner, data: &[u8], spans: &[MatchSpan]) -> Option<Vec<Match>> {
+    let rules = &scanner.rules().rules;
+    let slice = |a: u64, b: u64| -> Option<&[u8]> {
+        data.get(usize::try_from(a).ok()?..usize::try_from(b).ok()?)
+    };
+    spans
+        .iter()
+        .map(|s| {
+            let rule = rules.get(s.rule as usize)?;
+            let secret = slice(s.secret_start, s.secret_end)?;
+            let verdict = crate::engine::verify::accept(rule, secret)?;
+            Some(Match {
+                rule: s.rule as usize,
+                start: usize::try_from(s.start).ok()?,
+                end: usize::try_from(s.end).ok()?,
+                line: s.line,
+                end_line: s.end_line,
+                column: s.column,
+                secret: secret.to_vec(),
+                entropy: verdict.entropy,
+                confidence: verdict.confidence,
+                decoded: None,
+                inline_allowed: s.inline_allowed,
+                secret_start: usize::try_from(s.secret_start).ok()?,
+                secret_end: usize::try_from(s.secret_end).ok()?,
+                matched: slice(s.start, s.end)?.to_vec(),
+                line_text: slice(s.line_start, s.line_end)?.to_vec(),
+            })
+        })
+        .collect()
+}
+
+/// The positions that [`rebuild`] turns back into exactly `found` (the
+/// matches of `data`), or `None` when they would not (a secret found
+/// decoded is not a slice of the blob): such a blob is scanned again.
+pub fn spans_of(scanner: &Scanner, data: &[u8], found: &[Match]) -> Option<Vec<MatchSpan>> {
+    let mut spans = Vec::with_capacity(found.len());
+    for m in found {
+        if m.decoded.is_some() {
+            return None;
+        }
+        let (line_start, line_end) = if m.line_text.is_empty() {
+            (0, 0)
+        } else {
+            // The engine keeps the line(s) around the match, capped on
+            // each side; find where that text sits.
+            let (ls, _) = crate::allow::inline::line_span(data, m.start, m.end);
+            let fits = |i: &usize| data.get(*i..*i + m.line_text.len()) == Some(&m.line_text[..]);
+            let at = (ls..=m.start.max(ls).min(data.len())).find(fits)?;
+            (at, at + m.line_text.len())
+        };
+        spans.push(MatchSpan {
+            rule: u32::try_from(m.rule).ok()?,
+            start: m.start as u64,
+            end: m.end as u64,
+            secret_start: m.secret_start as u64,
+            secret_end: m.secret_end as u64,
+            line_start: line_start as u64,
+            line_end: line_end as u64,
+            line: m.line,
+            end_line: m.end_line,
+            column: m.column,
+            inline_allowed: m.inline_allowed,
+        });
+    }
+    // Exact or nothing: what the cache records must rebuild these matches.
+    (rebuild(scanner, data, &spans).as_deref() == Some(found)).then_some(spans)
 }

@@ -13,11 +13,18 @@
 //!   where it stopped);
 //! - every unique blob with what its scan gave: clean (with the number of
 //!   bytes scanned, for the report's counters), skipped (binary or too
-//!   large, with the path and commit that name it), or *rescan* (it matched:
-//!   its matches are rebuilt by scanning it again, never stored);
+//!   large, with the path and commit that name it), *matched* with the
+//!   *positions* of its matches (rule index, byte offsets, line and column:
+//!   never the matched bytes), or *rescan* (it matched in a way positions
+//!   cannot rebuild exactly, such as a decoded secret: scanned again);
+//! - for each commit that introduces a matched blob, the (path, blob) pairs
+//!   it introduces that matched, so it is not diffed again;
 //! - the (path, commit, blob) of each path that a path-only rule matches.
 //!
-//! No blob content, no match, no secret and no commit message is stored.
+//! No blob content, no matched text, no secret and no commit message is
+//! stored: a matched blob is read again on every audit and its matches are
+//! rebuilt from the stored positions and the blob's bytes
+//! ([`rebuild`](super::blobs::rebuild)).
 //!
 //! A cache is valid only for the key it was written with: the leakgate
 //! build (version and executable), the rules and allowlists in force, and
@@ -41,7 +48,7 @@ use std::path::{Path, PathBuf};
 pub const CACHE_DIR_VAR: &str = "LEAKGATE_CACHE_DIR";
 
 /// First bytes of a cache file; the digit is the format version.
-const MAGIC: &[u8; 8] = b"LGHIST01";
+const MAGIC: &[u8; 8] = b"LGHIST02";
 
 /// Header: magic, key, payload length, payload SHA-256.
 const HEADER_LEN: usize = 8 + 32 + 8 + 32;
@@ -202,6 +209,36 @@ pub fn path_hash(path: &[u8]) -> u128 {
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
+/// Where one match of a blob lies: everything of a
+/// [`Match`](crate::scanner::Match) but what is read from the blob again
+/// (secret, matched text, line text) or derived from those bytes (entropy,
+/// confidence). Offsets are into the blob's scanned text (UTF-16 decoded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchSpan {
+    /// Index of the rule in the rule set (the cache key pins the rules).
+    pub rule: u32,
+    /// The whole match.
+    pub start: u64,
+    /// End of the whole match.
+    pub end: u64,
+    /// The secret.
+    pub secret_start: u64,
+    /// End of the secret.
+    pub secret_end: u64,
+    /// The line text kept with the match (`line_start == line_end`: none).
+    pub line_start: u64,
+    /// End of the line text.
+    pub line_end: u64,
+    /// 1-based line of the start.
+    pub line: u32,
+    /// 1-based line of the end.
+    pub end_line: u32,
+    /// 1-based column of the secret.
+    pub column: u32,
+    /// An inline marker allows it.
+    pub inline_allowed: bool,
+}
+
 /// What is known of one blob.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BlobStatus {
@@ -209,7 +246,11 @@ pub enum BlobStatus {
     Clean {
         /// Bytes scanned (after UTF-16 decoding), for the counters.
         bytes: u64,
+        /// Over the size limit, scanned in chunks.
+        chunked: bool,
     },
+    /// Matched at these positions: read again and rebuilt, not rescanned.
+    Matched(Vec<MatchSpan>),
     /// Matched (or was unreadable): scanned again on every audit.
     Rescan,
     /// Not scanned, for `reason`: named by `path` at `commit`.
@@ -245,6 +286,9 @@ pub struct PathHit {
     pub blob: Oid,
 }
 
+/// The (path, blob) pairs a commit introduces that matched, in diff order.
+pub type Intros = Vec<(Vec<u8>, Oid)>;
+
 /// Everything a cache file holds.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct State {
@@ -258,6 +302,9 @@ pub struct State {
     pub paths: Vec<u128>,
     /// Path-rule hits in enumeration order.
     pub path_hits: Vec<PathHit>,
+    /// Per commit introducing a matched (or unreadable) blob: the (path,
+    /// blob) pairs of those blobs it introduces, in diff order.
+    pub intros: Vec<(Oid, Intros)>,
 }
 
 /// Why a cache file was not used.
@@ -327,8 +374,31 @@ fn parse(r: &mut Reader<'_>) -> Result<State, &'static str> {
     for _ in 0..n {
         let id = r.oid()?;
         let status = match r.u8()? {
-            0 => BlobStatus::Clean { bytes: r.u64()? },
+            0 => BlobStatus::Clean {
+                bytes: r.u64()?,
+                chunked: r.u8()? != 0,
+            },
             1 => BlobStatus::Rescan,
+            4 => {
+                let n = r.count(45)?;
+                let mut spans = Vec::with_capacity(n);
+                for _ in 0..n {
+                    spans.push(MatchSpan {
+                        rule: r.u32()?,
+                        start: r.u64()?,
+                        end: r.u64()?,
+                        secret_start: r.u64()?,
+                        secret_end: r.u64()?,
+                        line_start: r.u64()?,
+                        line_end: r.u64()?,
+                        line: r.u32()?,
+                        end_line: r.u32()?,
+                        column: r.u32()?,
+                        inline_allowed: r.u8()? != 0,
+                    });
+                }
+                BlobStatus::Matched(spans)
+            }
             t @ (2 | 3) => BlobStatus::Skipped {
                 reason: if t == 2 {
                     SkipReason::Binary
@@ -357,6 +427,17 @@ fn parse(r: &mut Reader<'_>) -> Result<State, &'static str> {
         let commit = r.oid()?;
         let blob = r.oid()?;
         state.path_hits.push(PathHit { path, commit, blob });
+    }
+    let n = r.count(28)?;
+    for _ in 0..n {
+        let commit = r.oid()?;
+        let m = r.count(24)?;
+        let mut list = Vec::with_capacity(m);
+        for _ in 0..m {
+            let path = r.bytes()?.to_vec();
+            list.push((path, r.oid()?));
+        }
+        state.intros.push((commit, list));
     }
     if r.at != r.buf.len() {
         return Err("trailing bytes");
@@ -387,11 +468,33 @@ pub fn encode(state: &State, key: &[u8; 32]) -> Vec<u8> {
     for b in &state.blobs {
         p.extend_from_slice(b.id.as_bytes());
         match &b.status {
-            BlobStatus::Clean { bytes } => {
+            BlobStatus::Clean { bytes, chunked } => {
                 p.push(0);
                 p.extend_from_slice(&bytes.to_le_bytes());
+                p.push(u8::from(*chunked));
             }
             BlobStatus::Rescan => p.push(1),
+            BlobStatus::Matched(spans) => {
+                p.push(4);
+                len(&mut p, spans.len());
+                for m in spans {
+                    p.extend_from_slice(&m.rule.to_le_bytes());
+                    for v in [
+                        m.start,
+                        m.end,
+                        m.secret_start,
+                        m.secret_end,
+                        m.line_start,
+                        m.line_end,
+                    ] {
+                        p.extend_from_slice(&v.to_le_bytes());
+                    }
+                    for v in [m.line, m.end_line, m.column] {
+                        p.extend_from_slice(&v.to_le_bytes());
+                    }
+                    p.push(u8::from(m.inline_allowed));
+                }
+            }
             BlobStatus::Skipped {
                 reason,
                 detail,
@@ -414,6 +517,15 @@ pub fn encode(state: &State, key: &[u8; 32]) -> Vec<u8> {
         bytes(&mut p, &hit.path);
         p.extend_from_slice(hit.commit.as_bytes());
         p.extend_from_slice(hit.blob.as_bytes());
+    }
+    len(&mut p, state.intros.len());
+    for (commit, list) in &state.intros {
+        p.extend_from_slice(commit.as_bytes());
+        len(&mut p, list.len());
+        for (path, blob) in list {
+            bytes(&mut p, path);
+            p.extend_from_slice(blob.as_bytes());
+        }
     }
     let mut out = Vec::with_capacity(HEADER_LEN + p.len());
     out.extend_from_slice(MAGIC);
@@ -530,7 +642,26 @@ mod tests {
             blobs: vec![
                 BlobEntry {
                     id: oid(5),
-                    status: BlobStatus::Clean { bytes: 42 },
+                    status: BlobStatus::Clean {
+                        bytes: 42,
+                        chunked: true,
+                    },
+                },
+                BlobEntry {
+                    id: oid(8),
+                    status: BlobStatus::Matched(vec![MatchSpan {
+                        rule: 3,
+                        start: 10,
+                        end: 40,
+                        secret_start: 15,
+                        secret_end: 40,
+                        line_start: 0,
+                        line_end: 41,
+                        line: 2,
+                        end_line: 2,
+                        column: 16,
+                        inline_allowed: true,
+                    }]),
                 },
                 BlobEntry {
                     id: oid(6),
@@ -552,6 +683,7 @@ mod tests {
                 commit: oid(2),
                 blob: oid(6),
             }],
+            intros: vec![(oid(2), vec![(b"a/b.env".to_vec(), oid(8))])],
         }
     }
 

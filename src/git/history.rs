@@ -15,7 +15,7 @@
 //! whether or not later commits kept it.
 
 use super::attribution::{introduced_blobs, FindingSet, Origin};
-use super::blobs::{scan_blobs, BlobCounts};
+use super::blobs::{scan_blobs_known, BlobCounts};
 use super::cache::{self, BlobStatus, LoadError, PathHit};
 use super::diff::is_file_mode;
 use super::progress::Progress;
@@ -199,6 +199,8 @@ pub fn scan_history(
             .into_iter()
             .map(|b| (b.id, b.status))
             .collect();
+    let old_intros: HashMap<Oid, cache::Intros, BuildHasherDefault<OidHasher>> =
+        std::mem::take(&mut cached.intros).into_iter().collect();
     drop(cached);
     en.enumerate(repository, &commits[from..], scanner, progress)?;
 
@@ -206,11 +208,17 @@ pub fn scan_history(
     let mut counts = BlobCounts::default();
     let mut cached_skips = Vec::new();
     let mut to_scan = Vec::new();
+    let mut positions = super::blobs::Known::default();
     for (i, &id) in en.blobs.iter().enumerate() {
         match known.get(&id) {
-            Some(BlobStatus::Clean { bytes }) => {
+            Some(BlobStatus::Clean { bytes, chunked }) => {
                 counts.scanned += 1;
                 counts.bytes += bytes;
+                counts.chunked += u64::from(*chunked);
+            }
+            Some(BlobStatus::Matched(spans)) => {
+                positions.insert(id, spans.clone());
+                to_scan.push(id);
             }
             Some(BlobStatus::Skipped {
                 reason,
@@ -230,14 +238,25 @@ pub fn scan_history(
             Some(BlobStatus::Rescan) | None => to_scan.push(id),
         }
     }
-    let reused = en.blobs.len() - to_scan.len();
+    let reused = en.blobs.len() - to_scan.len() + positions.len();
     progress.blobs(to_scan.len() as u64);
-    let mut scan = scan_blobs(repository, &to_scan, scanner, opts.max_size, progress);
+    let mut scan = scan_blobs_known(
+        repository,
+        &to_scan,
+        scanner,
+        opts.max_size,
+        progress,
+        &positions,
+    );
     drop(to_scan);
+    drop(positions);
     counts.add(&scan.counts);
 
     let mut set = FindingSet::new(opts.all_commits);
     let mut flags = vec![0u8; commits.len()];
+    // What each commit introduces that matters (matched or unreadable
+    // blobs), for the cache.
+    let mut intros: Vec<(Oid, cache::Intros)> = Vec::new();
     progress.spinner("attributing findings to commits");
     let mut diffed = 0u64;
     // failclosed: what an unreadable blob holds is unknown, so the commits
@@ -253,32 +272,54 @@ pub fn scan_history(
         if !check || (scan.matches.is_empty() && unreadable.is_empty()) {
             continue;
         }
-        diffed += 1;
-        let commit = repository
-            .find_commit(id)
-            .git_context(|| format!("reading commit {id}"))?;
+        let changed = match old_intros.get(&id) {
+            // Known from the cache: the same (path, blob) pairs a diff gives.
+            Some(list) => list.clone(),
+            None => {
+                diffed += 1;
+                let commit = repository
+                    .find_commit(id)
+                    .git_context(|| format!("reading commit {id}"))?;
+                introduced_blobs(repository, &commit)?
+                    .into_iter()
+                    .filter(|c| scan.matches.contains_key(&c.id) || unreadable.contains(&c.id))
+                    .map(|c| (c.path, c.id))
+                    .collect()
+            }
+        };
+        if changed.is_empty() {
+            continue;
+        }
+        flags[n] |= cache::INTRODUCES_MATCHED;
         let mut meta = None;
-        for changed in introduced_blobs(repository, &commit)? {
-            let Some(matches) = scan.matches.get(&changed.id) else {
-                if unreadable.contains(&changed.id) {
-                    flags[n] |= cache::INTRODUCES_MATCHED;
-                }
+        for (changed_path, changed_id) in &changed {
+            let Some(matches) = scan.matches.get(changed_id) else {
                 continue;
             };
-            flags[n] |= cache::INTRODUCES_MATCHED;
-            let meta = meta.get_or_insert_with(|| super::message::commit_meta(scanner, &commit));
-            let path = super::path_string(&changed.path);
+            let meta = match &mut meta {
+                Some(m) => m,
+                None => {
+                    let commit = repository
+                        .find_commit(id)
+                        .git_context(|| format!("reading commit {id}"))?;
+                    meta.insert(super::message::commit_meta(scanner, &commit))
+                }
+            };
+            let path = super::path_string(changed_path);
             let ctx = BlobContext {
                 path: &path,
                 commit: Some(meta),
             };
             let origin = Origin {
                 commit: id,
-                blob: changed.id,
+                blob: *changed_id,
             };
             for f in scanner.findings(matches, &ctx) {
                 set.add(f, origin);
             }
+        }
+        if cache_file.is_some() {
+            intros.push((id, changed));
         }
     }
     progress.finish();
@@ -359,7 +400,8 @@ pub fn scan_history(
             en.blobs.len()
         ));
         if !resumable || from < commits.len() || reused < en.blobs.len() {
-            let state = en.into_state(&commits, &flags, &known, &scan);
+            let mut state = en.into_state(&commits, &flags, &known, &scan);
+            state.intros = intros;
             if let Err(e) = cache::save(file, key, &state) {
                 out.warnings
                     .push(format!("history cache {} not written: {e}", file.display()));
@@ -503,8 +545,13 @@ impl Enumerator {
         known: &HashMap<Oid, BlobStatus, BuildHasherDefault<OidHasher>>,
         scan: &super::blobs::BlobScan,
     ) -> cache::State {
-        let clean: HashMap<Oid, u64, BuildHasherDefault<OidHasher>> =
-            scan.clean.iter().copied().collect();
+        let clean: HashMap<Oid, (u64, bool), BuildHasherDefault<OidHasher>> = scan
+            .clean
+            .iter()
+            .map(|&(id, bytes, chunked)| (id, (bytes, chunked)))
+            .collect();
+        let spans: HashMap<Oid, &Vec<cache::MatchSpan>, BuildHasherDefault<OidHasher>> =
+            scan.spans.iter().map(|(id, s)| (*id, s)).collect();
         let skipped: HashMap<Oid, (SkipReason, &String), BuildHasherDefault<OidHasher>> = scan
             .skipped
             .iter()
@@ -515,8 +562,10 @@ impl Enumerator {
             .iter()
             .zip(self.first_seen)
             .map(|(&id, place)| {
-                let status = if let Some(&bytes) = clean.get(&id) {
-                    BlobStatus::Clean { bytes }
+                let status = if let Some(&(bytes, chunked)) = clean.get(&id) {
+                    BlobStatus::Clean { bytes, chunked }
+                } else if let Some(spans) = spans.get(&id) {
+                    BlobStatus::Matched((*spans).clone())
                 } else if let Some(&(reason, detail)) = skipped.get(&id) {
                     let (path, commit) = place.unwrap_or_else(|| (Vec::new(), Oid::zero()));
                     BlobStatus::Skipped {
@@ -542,6 +591,7 @@ impl Enumerator {
             blobs,
             paths: self.seen_paths.into_iter().collect(),
             path_hits: self.path_hits,
+            intros: Vec::new(),
         }
     }
 }
@@ -555,6 +605,7 @@ pub fn set_blob_stats(stats: &mut Stats, counts: &BlobCounts, elapsed: Duration)
         (keys::FILES_SKIPPED_BINARY, counts.skipped_binary),
         (keys::FILES_SKIPPED_SIZE, counts.skipped_large),
         (keys::FILES_UNREADABLE, counts.unreadable),
+        (keys::FILES_CHUNKED, counts.chunked),
     ] {
         if n > 0 {
             stats.set(key, n);
