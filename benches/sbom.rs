@@ -27,7 +27,7 @@ fn inventory() -> Vec<Package> {
             let file_no = i / per_file;
             let (eco, file_name) = ecosystems[file_no % ecosystems.len()];
             let name = |j: usize| match eco {
-                Ecosystem::Npm if j % 5 == 0 => format!("@scope{}/pkg-{j}", j % 7),
+                Ecosystem::Npm if j.is_multiple_of(5) => format!("@scope{}/pkg-{j}", j % 7),
                 Ecosystem::Go => format!("github.com/org{}/mod-{j}", j % 11),
                 _ => format!("pkg-{j}"),
             };

@@ -354,7 +354,7 @@ fn is_text(b: &[u8]) -> bool {
 }
 
 fn decode_hex(run: &[u8]) -> Option<Vec<u8>> {
-    if run.len() < MIN_HEX || run.len() % 2 != 0 || !run.iter().all(u8::is_ascii_hexdigit) {
+    if run.len() < MIN_HEX || !run.len().is_multiple_of(2) || !run.iter().all(u8::is_ascii_hexdigit) {
         return None;
     }
     let nib = |c: u8| match c {
@@ -393,7 +393,7 @@ fn decode_base64(run: &[u8]) -> Option<Vec<u8>> {
             .decode(unpadded)
             .or_else(|_| URL_SAFE.decode(run))
             .ok()?
-    } else if run.len() % 4 == 0 {
+    } else if run.len().is_multiple_of(4) {
         STANDARD.decode(run).ok()?
     } else {
         return None;
@@ -647,9 +647,8 @@ mod tests {
                         }
                     }
                 }
-                for _ in 0..(next() % 3) {
-                    line.push(b'=');
-                }
+                let pad = (next() % 3) as usize;
+                line.resize(line.len() + pad, b'=');
             }
             for percent in [false, true] {
                 let want = line_segments_slow(&line, percent);
