@@ -354,7 +354,8 @@ fn is_text(b: &[u8]) -> bool {
 }
 
 fn decode_hex(run: &[u8]) -> Option<Vec<u8>> {
-    if run.len() < MIN_HEX || !run.len().is_multiple_of(2) || !run.iter().all(u8::is_ascii_hexdigit) {
+    if run.len() < MIN_HEX || !run.len().is_multiple_of(2) || !run.iter().all(u8::is_ascii_hexdigit)
+    {
         return None;
     }
     let nib = |c: u8| match c {
