@@ -470,3 +470,53 @@ fn oversized_blobs_in_history_and_ranges_are_scanned_in_chunks() {
     }
     assert_eq!(reports[0], reports[1]);
 }
+
+// Never silent: a blob the object database cannot produce (a damaged or
+// incomplete clone) is named on stderr and in the report's errors, the other
+// blobs are still scanned and reported, and `--strict` fails the run.
+#[test]
+fn an_unreadable_history_blob_is_named_and_fails_strict() {
+    let t = TestRepo::new();
+    t.add("a.txt", &format!("k = '{}'\n", secret(21)));
+    t.add("b.txt", "plain text\n");
+    t.commit("first");
+    let blob = t
+        .repo
+        .revparse_single("HEAD:b.txt")
+        .unwrap()
+        .id()
+        .to_string();
+    let loose = t
+        .repo
+        .path()
+        .join("objects")
+        .join(&blob[..2])
+        .join(&blob[2..]);
+    std::fs::remove_file(&loose).unwrap();
+
+    let out = t
+        .leakgate()
+        .args(["scan", "--history", "--no-cache", "-f", "json"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("blob {blob}")), "{err}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(locations(&report), vec![("a.txt".to_string(), 1)]);
+    let errors = report["scan"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(errors[0]["path"], format!("blob {blob}"));
+
+    let strict = t
+        .leakgate()
+        .args(["scan", "--history", "--no-cache", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(2), "{}", stderr_of(&strict));
+    assert!(
+        stderr_of(&strict).contains("1 input could not be read (--strict)"),
+        "{}",
+        stderr_of(&strict)
+    );
+}

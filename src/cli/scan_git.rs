@@ -260,6 +260,15 @@ fn merge(report: &mut Report, mode: &str, revisions: &str, out: ScanOutput) {
     if !revisions.is_empty() {
         report.scan.stats.set("revisions", revisions);
     }
+    // An object that could not be read is input that was not scanned: name
+    // each one on stderr as well as in the report (`--strict` fails on them).
+    for e in &out.errors {
+        super::output::warn(format_args!(
+            "{}: {}",
+            leakgate::escape::text(&e.path),
+            leakgate::escape::text(&e.message)
+        ));
+    }
     report.scan.errors.extend(out.errors);
     report.scan.warnings.extend(out.warnings);
     report_skips(&out.skipped, report);
