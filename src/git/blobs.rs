@@ -206,6 +206,16 @@ fn merge(into: &Mutex<BlobScan>, local: BlobScan) {
     guard.unreadable.extend(local.unreadable);
 }
 
+/// Records a blob skipped as binary (named in the report, counted).
+fn skip_binary(out: &mut BlobScan, id: Oid, len: usize) {
+    out.counts.skipped_binary += 1;
+    out.skipped.push((
+        id,
+        SkipReason::Binary,
+        format!("binary content, {len} bytes"),
+    ));
+}
+
 fn scan_one(
     odb: &Odb<'_>,
     id: Oid,
@@ -261,13 +271,7 @@ fn scan_one(
             Err(e) => return unreadable(out, format!("cannot scan the blob: {e}")),
         };
         if scan.encoding == Some(text::Encoding::Binary) {
-            out.counts.skipped_binary += 1;
-            out.skipped.push((
-                id,
-                SkipReason::Binary,
-                format!("binary content, {} bytes", object.data().len()),
-            ));
-            return;
+            return skip_binary(out, id, object.data().len());
         }
         out.counts.scanned += 1;
         out.counts.chunked += 1;
@@ -281,13 +285,7 @@ fn scan_one(
     }
     // UTF-16 is decoded as in work-tree and staged scans.
     let Some(data) = text::as_text(object.data()) else {
-        out.counts.skipped_binary += 1;
-        out.skipped.push((
-            id,
-            SkipReason::Binary,
-            format!("binary content, {} bytes", object.data().len()),
-        ));
-        return;
+        return skip_binary(out, id, object.data().len());
     };
     out.counts.scanned += 1;
     out.counts.bytes += data.len() as u64;
