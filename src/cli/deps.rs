@@ -148,14 +148,7 @@ pub fn run(args: DepsArgs) -> anyhow::Result<Outcome> {
     report.scan.errors.extend(errors.iter().map(problem_of));
     // Moved out of the inventory, not copied: a 1M-package lockfile's
     // packages are the largest thing this command holds.
-    let mut packages: Vec<Package> = Vec::new();
-    for l in &mut inventory.lockfiles {
-        if packages.is_empty() {
-            packages = std::mem::take(&mut l.packages);
-        } else {
-            packages.append(&mut l.packages);
-        }
-    }
+    let packages = inventory.take_packages();
     let failing = if packages.is_empty() && inventory.lockfiles.is_empty() {
         0
     } else {

@@ -10,7 +10,6 @@ use super::Outcome;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand, ValueEnum};
 use leakgate::escape;
-use leakgate::inventory::Package;
 use leakgate::sbom::{self, list, CycloneDxVersion, SbomFormat, WriteOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -182,14 +181,7 @@ fn run_generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
     }
     // Moved out of the inventory, not copied: a 1M-package lockfile's
     // packages are the largest thing this command holds.
-    let mut packages: Vec<Package> = Vec::new();
-    for l in &mut inv.lockfiles {
-        if packages.is_empty() {
-            packages = std::mem::take(&mut l.packages);
-        } else {
-            packages.append(&mut l.packages);
-        }
-    }
+    let packages = inv.take_packages();
     let root_name = root_name(&inv.root);
     let write = |out: &mut dyn Write| -> anyhow::Result<()> {
         match product {

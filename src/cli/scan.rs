@@ -5,7 +5,7 @@ use super::deps::VulnArgs;
 use super::Outcome;
 use anyhow::Context;
 use clap::Args;
-use leakgate::inventory::{InventoryError, Package};
+use leakgate::inventory::InventoryError;
 use leakgate::report::Report;
 use leakgate::rules::Confidence;
 use leakgate::scanner::{ScanOptions, Scanner};
@@ -227,7 +227,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
 /// their vulnerabilities to `report`; returns how many of them fail the run.
 fn check_deps(args: &ScanArgs, target: &str, report: &mut Report) -> anyhow::Result<usize> {
     report.scan.command = "secrets+deps".to_string();
-    let inventory = match super::deps::inventory_all(&args.paths) {
+    let mut inventory = match super::deps::inventory_all(&args.paths) {
         // One bad lockfile must not hide the others: report it as an input
         // error (exit 2 at the end) and check every readable one.
         Ok((inventory, errors)) => {
@@ -257,7 +257,8 @@ fn check_deps(args: &ScanArgs, target: &str, report: &mut Report) -> anyhow::Res
         .scan
         .stats
         .add("lockfiles", inventory.lockfiles.len() as u64);
-    let packages: Vec<Package> = inventory.packages().cloned().collect();
+    // Moved, not copied: the inventory is done with its packages.
+    let packages = inventory.take_packages();
     let vuln = VulnArgs {
         matching: args.vuln.clone(),
         config: args.config.clone(),

@@ -96,30 +96,54 @@ pub struct Engine {
     members: Vec<Vec<usize>>,
 }
 
-/// What decides a rule's regex matches: its regex source, secret group and
-/// keyword set (ASCII case folded, as the prefilter matches it).
-type MatcherKey<'a> = (&'a str, Option<usize>, Vec<Vec<u8>>);
-
-/// Groups content rules that match identically: `members[r]` lists the rules
-/// (itself first) of each group's first rule `r`, and is empty otherwise.
+/// Groups content rules that match identically (same regex source, secret
+/// group and keyword set, ASCII case folded as the prefilter matches it):
+/// `members[r]` lists the rules (itself first) of each group's first rule
+/// `r`, and is empty otherwise. Runs at every start-up, so only rules whose
+/// regex source collides are compared further.
 fn matcher_groups(rules: &[Rule]) -> Vec<Vec<usize>> {
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); rules.len()];
-    let mut first: std::collections::HashMap<MatcherKey, usize> = Default::default();
+    // The first rule of each regex source; `others` holds further group
+    // leaders whose source collides but whose group or keywords differ.
+    let mut first: std::collections::HashMap<&str, usize> = Default::default();
+    let mut others: Vec<usize> = Vec::new();
     for (i, r) in rules.iter().enumerate() {
         let Some(src) = r.regex_source.as_deref() else {
             continue;
         };
-        let mut kws: Vec<Vec<u8>> = r
+        let lead = *first.entry(src).or_insert(i);
+        let rep = if lead == i {
+            i
+        } else {
+            std::iter::once(lead)
+                .chain(others.iter().copied())
+                .find(|&j| {
+                    rules[j].regex_source.as_deref() == Some(src) && same_matcher(&rules[j], r)
+                })
+                .unwrap_or_else(|| {
+                    others.push(i);
+                    i
+                })
+        };
+        members[rep].push(i);
+    }
+    members
+}
+
+/// True when two rules with the same regex source also have the same
+/// secret group and keyword set (so the same windows and regex matches).
+fn same_matcher(a: &Rule, b: &Rule) -> bool {
+    let keyword_set = |r: &Rule| {
+        let mut k: Vec<Vec<u8>> = r
             .keywords
             .iter()
             .map(|k| k.as_bytes().to_ascii_lowercase())
             .collect();
-        kws.sort_unstable();
-        kws.dedup();
-        let rep = *first.entry((src, r.secret_group, kws)).or_insert(i);
-        members[rep].push(i);
-    }
-    members
+        k.sort_unstable();
+        k.dedup();
+        k
+    };
+    a.secret_group == b.secret_group && keyword_set(a) == keyword_set(b)
 }
 
 impl Engine {

@@ -164,3 +164,30 @@ fn huge_single_line_is_bounded() {
     assert_eq!(ms.len(), 1);
     assert_eq!(ms[0].column, (3 << 20) + 2);
 }
+
+#[test]
+fn rules_sharing_a_regex_are_grouped_only_when_groups_and_keywords_agree() {
+    let re = r"tok_([a-z0-9]{10})";
+    let mut whole = rule("whole", re, &["tok_"]);
+    whole.secret_group = Some(0);
+    let rules = vec![
+        rule("a", re, &["tok_"]),
+        rule("other-keyword", re, &["zzz"]),
+        rule("b", re, &["TOK_"]),
+        whole,
+        rule("c", r"key_([a-z0-9]{10})", &["key_"]),
+        rule("other-keyword-2", re, &["zzz"]),
+    ];
+    assert_eq!(
+        matcher_groups(&rules),
+        vec![vec![0, 2], vec![1, 5], vec![], vec![3], vec![4], vec![]]
+    );
+    // Every member still reports its own match.
+    let e = engine(rules);
+    let ids: Vec<usize> = e
+        .find(b"x tok_q8w7e6r5t4 zzz")
+        .iter()
+        .map(|m| m.rule)
+        .collect();
+    assert_eq!(ids, vec![0, 1, 2, 3, 5]);
+}

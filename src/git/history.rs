@@ -199,7 +199,7 @@ pub fn scan_history(
             .into_iter()
             .map(|b| (b.id, b.status))
             .collect();
-    let old_intros: HashMap<Oid, cache::Intros, BuildHasherDefault<OidHasher>> =
+    let mut old_intros: HashMap<Oid, cache::Intros, BuildHasherDefault<OidHasher>> =
         std::mem::take(&mut cached.intros).into_iter().collect();
     drop(cached);
     en.enumerate(repository, &commits[from..], scanner, progress)?;
@@ -272,9 +272,9 @@ pub fn scan_history(
         if !check || (scan.matches.is_empty() && unreadable.is_empty()) {
             continue;
         }
-        let changed = match old_intros.get(&id) {
+        let changed = match old_intros.remove(&id) {
             // Known from the cache: the same (path, blob) pairs a diff gives.
-            Some(list) => list.clone(),
+            Some(list) => list,
             None => {
                 diffed += 1;
                 let commit = repository

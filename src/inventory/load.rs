@@ -54,6 +54,21 @@ impl Inventory {
         self.lockfiles.iter().flat_map(|l| l.packages.iter())
     }
 
+    /// Moves every package out of the lockfiles (which keep their paths,
+    /// warnings and counts), lockfile by lockfile: for callers done with the
+    /// inventory's packages, so a 1M-package lockfile is not held twice.
+    pub fn take_packages(&mut self) -> Vec<Package> {
+        let mut packages: Vec<Package> = Vec::new();
+        for l in &mut self.lockfiles {
+            if packages.is_empty() {
+                packages = std::mem::take(&mut l.packages);
+            } else {
+                packages.append(&mut l.packages);
+            }
+        }
+        packages
+    }
+
     /// Every warning of every lockfile, lockfile by lockfile.
     pub fn warnings(&self) -> impl Iterator<Item = &InventoryWarning> {
         self.lockfiles.iter().flat_map(|l| l.warnings.iter())
