@@ -29,6 +29,7 @@
 //! one identifier; `raw_source_code_extract` is never written (it would carry
 //! the secret in clear).
 
+use super::stream::{LazySeq, Splice};
 use super::text::position;
 use super::{information_uri, shown_secret, RenderOptions, Report};
 use crate::finding::{Finding, FindingKind, Severity};
@@ -105,8 +106,33 @@ pub(super) fn write(report: &Report, opts: &RenderOptions, out: &mut dyn Write) 
     if let Some(reason) = refusal(report) {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, reason));
     }
-    serde_json::to_writer_pretty(&mut *out, &document(report, opts))?;
+    let kind = ReportType::for_report(report);
+    let included: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == kind.kind())
+        .collect();
+    // Each vulnerability is built as it is written (see `super::stream`):
+    // the same bytes as serializing `document`, without a JSON tree of all.
+    let doc = Splice {
+        map: skeleton(report, opts),
+        key: "vulnerabilities",
+        value: LazySeq {
+            items: &included,
+            item: |f: &&Finding| vulnerability(kind, f),
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+/// One entry of `vulnerabilities` in a report of type `kind`.
+fn vulnerability(kind: ReportType, f: &Finding) -> Value {
+    match kind {
+        ReportType::SecretDetection => secret(f),
+        ReportType::DependencyScanning => dependency(f),
+        ReportType::Sast => sast(f),
+    }
 }
 
 /// Why `report` cannot be one GitLab report without dropping findings:
@@ -129,20 +155,29 @@ fn refusal(report: &Report) -> Option<String> {
 }
 
 /// The GitLab report as a JSON value (see [`refusal`] for the one shape
-/// [`write`] does not accept).
+/// [`write`] does not accept): what [`write`] streams.
+#[cfg(test)]
 pub(super) fn document(report: &Report, opts: &RenderOptions) -> Value {
     let kind = ReportType::for_report(report);
-    let (included, left_out): (Vec<&Finding>, Vec<&Finding>) =
-        report.findings.iter().partition(|f| f.kind == kind.kind());
-    let vulnerabilities: Vec<Value> = included
+    let vulnerabilities: Vec<Value> = report
+        .findings
         .iter()
-        .map(|f| match kind {
-            ReportType::SecretDetection => secret(f),
-            ReportType::DependencyScanning => dependency(f),
-            ReportType::Sast => sast(f),
-        })
+        .filter(|f| f.kind == kind.kind())
+        .map(|f| vulnerability(kind, f))
         .collect();
+    let mut doc = skeleton(report, opts);
+    doc.insert("vulnerabilities".into(), Value::Array(vulnerabilities));
+    Value::Object(doc)
+}
 
+/// The document without its `vulnerabilities`.
+fn skeleton(report: &Report, opts: &RenderOptions) -> Map<String, Value> {
+    let kind = ReportType::for_report(report);
+    let left_out: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind != kind.kind())
+        .collect();
     let mut messages: Vec<Value> = report
         .scan
         .errors
@@ -182,15 +217,17 @@ pub(super) fn document(report: &Report, opts: &RenderOptions) -> Value {
         scan.insert("messages".into(), Value::Array(messages));
     }
 
-    json!({
-        "version": SCHEMA_VERSION,
-        "schema": format!(
+    let mut doc = Map::new();
+    doc.insert("version".into(), json!(SCHEMA_VERSION));
+    doc.insert(
+        "schema".into(),
+        json!(format!(
             "https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v{SCHEMA_VERSION}/dist/{}",
             kind.schema_file()
-        ),
-        "scan": scan,
-        "vulnerabilities": vulnerabilities,
-    })
+        )),
+    );
+    doc.insert("scan".into(), Value::Object(scan));
+    doc
 }
 
 /// leakgate as analyzer and scanner (it is both).
@@ -513,6 +550,21 @@ fn truncate(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn the_streamed_report_is_the_whole_value() {
+        let opts = RenderOptions {
+            color: false,
+            finished_at: Some(datetime!(2024-05-01 10:00:07 UTC)),
+        };
+        let report = super::super::stream::sample_report();
+        let mut out = Vec::new();
+        write(&report, &opts, &mut out).unwrap();
+        let doc = document(&report, &opts);
+        let whole = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+        assert_eq!(String::from_utf8(out).unwrap(), whole);
+        assert_eq!(doc["vulnerabilities"].as_array().unwrap().len(), 3);
+    }
 
     #[test]
     fn timestamps_match_the_schema_pattern() {

@@ -18,6 +18,7 @@ mod gitleaks;
 mod json;
 mod junit;
 mod sarif;
+mod stream;
 mod summary;
 mod text;
 

@@ -14,6 +14,7 @@
 //! Inputs that could not be read, and warnings, become tool execution
 //! notifications of the run's invocation, so the SARIF consumer sees them too.
 
+use super::stream::{LazySeq, Splice};
 use super::text::short_id;
 use super::{information_uri, shown_secret, Report};
 use crate::finding::{Finding, FindingKind, Severity};
@@ -38,14 +39,57 @@ const PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~')
     .remove(b'/');
 
-/// Writes the SARIF log, pretty-printed.
+/// Writes the SARIF log, pretty-printed. The results are built one at a
+/// time as they are written (see [`super::stream`]): the output is the same
+/// as serializing [`log`], without a JSON tree of every result in memory.
 pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(report))?;
+    let (top, run, rule_index) = skeleton(report);
+    let results = LazySeq {
+        items: &report.findings,
+        item: |f: &Finding| result(f, index_of(&rule_index, f)),
+    };
+    let doc = Splice {
+        map: top,
+        key: "runs",
+        value: [Splice {
+            map: run,
+            key: "results",
+            value: results,
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
 
-/// The SARIF log as a JSON value.
+/// The SARIF log as a JSON value (what [`write`] streams).
+#[cfg(test)]
 pub(super) fn log(report: &Report) -> Value {
+    let (mut top, mut run, rule_index) = skeleton(report);
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| result(f, index_of(&rule_index, f)))
+        .collect();
+    run.insert("results".into(), Value::Array(results));
+    top.insert("runs".into(), Value::Array(vec![Value::Object(run)]));
+    Value::Object(top)
+}
+
+/// The index of `f`'s rule in the driver's rule list.
+fn index_of(rule_index: &HashMap<&str, usize>, f: &Finding) -> usize {
+    rule_index.get(f.rule_id.as_str()).copied().unwrap_or(0)
+}
+
+/// The log without its one run, the run without its results, and the index
+/// of every rule id in the driver's rule list.
+type Skeleton<'a> = (
+    Map<String, Value>,
+    Map<String, Value>,
+    HashMap<&'a str, usize>,
+);
+
+/// See [`Skeleton`].
+fn skeleton(report: &Report) -> Skeleton<'_> {
     let mut rule_index: HashMap<&str, usize> = HashMap::new();
     let mut rule_findings: Vec<Vec<&Finding>> = Vec::new();
     for finding in &report.findings {
@@ -58,11 +102,6 @@ pub(super) fn log(report: &Report) -> Value {
         rule_findings[idx].push(finding);
     }
     let rules: Vec<Value> = rule_findings.iter().map(|fs| rule(fs)).collect();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| result(f, rule_index.get(f.rule_id.as_str()).copied().unwrap_or(0)))
-        .collect();
 
     let mut driver = Map::new();
     driver.insert("name".into(), json!(report.tool.name));
@@ -75,20 +114,24 @@ pub(super) fn log(report: &Report) -> Value {
     }
     driver.insert("rules".into(), Value::Array(rules));
 
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver },
-            "originalUriBaseIds": {
-                SRCROOT: {
-                    "description": { "text": "The root of the scanned git work tree (the scan root outside one). Every relative artifact URI is relative to it." }
-                }
-            },
-            "invocations": [invocation(report)],
-            "results": results,
-        }]
-    })
+    let mut run = Map::new();
+    run.insert("tool".into(), json!({ "driver": driver }));
+    run.insert(
+        "originalUriBaseIds".into(),
+        json!({
+            SRCROOT: {
+                "description": { "text": "The root of the scanned git work tree (the scan root outside one). Every relative artifact URI is relative to it." }
+            }
+        }),
+    );
+    run.insert("invocations".into(), json!([invocation(report)]));
+    let mut top = Map::new();
+    top.insert(
+        "$schema".into(),
+        json!("https://json.schemastore.org/sarif-2.1.0.json"),
+    );
+    top.insert("version".into(), json!("2.1.0"));
+    (top, run, rule_index)
 }
 
 /// The run's invocation: it completed (a report exists), and here is what it
@@ -431,6 +474,19 @@ fn artifact(path: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_streamed_log_is_the_whole_value() {
+        let report = super::super::stream::sample_report();
+        let mut out = Vec::new();
+        write(&report, &mut out).unwrap();
+        let whole = serde_json::to_string_pretty(&log(&report)).unwrap() + "\n";
+        assert_eq!(String::from_utf8(out).unwrap(), whole);
+        assert_eq!(
+            log(&report)["runs"][0]["results"].as_array().unwrap().len(),
+            4
+        );
+    }
 
     #[test]
     fn uris_are_relative_and_percent_encoded() {
