@@ -51,13 +51,16 @@ fn base64_of(alg: HashAlg, digest: &str) -> Option<Digest> {
 /// Subresource Integrity strings (`sha512-<base64> sha1-<base64>`), as npm
 /// and yarn write them.
 pub(crate) fn sri(value: &str) -> Vec<Digest> {
-    value
+    let mut out: Vec<Digest> = value
         .split_whitespace()
         .filter_map(|item| {
             let (alg, digest) = item.split_once('-')?;
             base64_of(algorithm(alg)?, digest)
         })
-        .collect()
+        .collect();
+    // `collect` leaves room for four digests (260 bytes) where one is usual.
+    out.shrink_to_fit();
+    out
 }
 
 /// `<algorithm>:<hex>` as Python lockfiles write them (`sha256:ab…`).
