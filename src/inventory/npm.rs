@@ -46,7 +46,7 @@ struct PackageLock<'a> {
     #[serde(rename = "lockfileVersion")]
     lockfile_version: Option<serde_json::Value>,
     #[serde(default, borrow, deserialize_with = "entries")]
-    packages: Vec<(Text<'a>, NpmPackage<'a>)>,
+    packages: Entries<'a>,
 }
 
 /// Which list of a `packages` entry a dependency name comes from.
@@ -58,7 +58,17 @@ enum DepKind {
     Dev,
 }
 
-/// One `packages` entry, the fields leakgate reads, borrowed from the text.
+/// What resolving a dependency needs of an entry, kept for every entry
+/// until the packages are built.
+struct Core<'a> {
+    name: Option<Text<'a>>,
+    version: Option<Text<'a>>,
+    link: bool,
+    /// `resolved` is a `file:` path.
+    local: bool,
+}
+
+/// The rest of a `packages` entry, read once when its package is built.
 #[derive(Default)]
 struct NpmPackage<'a> {
     name: Option<Text<'a>>,
@@ -71,39 +81,96 @@ struct NpmPackage<'a> {
     workspaces: Option<Box<serde_json::Value>>,
     /// An SPDX string, or the legacy `{"type": "MIT"}` object's type.
     license: Option<Text<'a>>,
-    /// Declared dependency names, in file order.
+    /// Declared dependency names, in file order: `start..end` of the
+    /// chunk's `deps`.
+    deps: (u32, u32),
+}
+
+/// Entries per chunk: the parts of an entry only its own package needs are
+/// stored in chunks that are freed as soon as their packages are built, so
+/// a large lockfile's raw entries and its packages are not all held at once.
+const CHUNK: usize = 1 << 14;
+
+/// A run of [`CHUNK`] entries: their own parts and their dependency names.
+#[derive(Default)]
+struct Chunk<'a> {
+    packages: Vec<NpmPackage<'a>>,
     deps: Vec<(DepKind, Text<'a>)>,
 }
 
-impl NpmPackage<'_> {
-    fn runtime_deps(&self) -> impl Iterator<Item = &str> {
+impl<'a> Chunk<'a> {
+    fn deps(&self, p: &NpmPackage<'a>) -> &[(DepKind, Text<'a>)] {
         self.deps
-            .iter()
-            .filter(|(k, _)| *k == DepKind::Runtime)
-            .map(|(_, n)| &**n)
+            .get(p.deps.0 as usize..p.deps.1 as usize)
+            .unwrap_or(&[])
     }
 }
 
-fn entries<'de, D>(d: D) -> Result<Vec<(Text<'de>, NpmPackage<'de>)>, D::Error>
+/// The `packages` entries: keys and [`Core`]s in document order, the rest in chunks.
+#[derive(Default)]
+struct Entries<'a> {
+    keys: Vec<Text<'a>>,
+    cores: Vec<Core<'a>>,
+    chunks: Vec<Chunk<'a>>,
+}
+
+/// Entry `i`'s chunk and own parts.
+fn entry_of<'c, 'a>(
+    chunks: &'c [Chunk<'a>],
+    i: usize,
+) -> Option<(&'c Chunk<'a>, &'c NpmPackage<'a>)> {
+    let chunk = chunks.get(i / CHUNK)?;
+    Some((chunk, chunk.packages.get(i % CHUNK)?))
+}
+
+fn entries<'de, D>(d: D) -> Result<Entries<'de>, D::Error>
 where
     D: Deserializer<'de>,
 {
-    struct Entries;
-    impl<'de> Visitor<'de> for Entries {
-        type Value = Vec<(Text<'de>, NpmPackage<'de>)>;
+    struct Visit;
+    impl<'de> Visitor<'de> for Visit {
+        type Value = Entries<'de>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("an object of install paths")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = Vec::new();
-            while let Some(entry) = map.next_entry::<Text<'de>, NpmPackage<'de>>()? {
-                out.push(entry);
+            let mut out = Entries::default();
+            while let Some(key) = map.next_key::<Text<'de>>()? {
+                if out.chunks.last().is_none_or(|c| c.packages.len() >= CHUNK) {
+                    if let Some(full) = out.chunks.last_mut() {
+                        full.deps.shrink_to_fit();
+                    }
+                    out.chunks.push(Chunk {
+                        packages: Vec::with_capacity(CHUNK),
+                        deps: Vec::new(),
+                    });
+                }
+                let Some(chunk) = out.chunks.last_mut() else {
+                    break;
+                };
+                let mut p = map.next_value_seed(EntrySeed(&mut chunk.deps))?;
+                out.cores.push(Core {
+                    name: p.name.take(),
+                    version: p.version.take(),
+                    link: p.link,
+                    local: p
+                        .resolved
+                        .as_deref()
+                        .is_some_and(|r| r.starts_with("file:")),
+                });
+                chunk.packages.push(p);
+                out.keys.push(key);
             }
-            out.shrink_to_fit();
+            if let Some(last) = out.chunks.last_mut() {
+                last.packages.shrink_to_fit();
+                last.deps.shrink_to_fit();
+            }
+            out.keys.shrink_to_fit();
+            out.cores.shrink_to_fit();
             Ok(out)
         }
     }
-    d.deserialize_map(Entries)
+    d.deserialize_map(Visit)
 }
 
 /// The legacy object form of `license`: `{"type": "MIT", "url": …}`.
@@ -146,50 +213,56 @@ impl<'de> Visitor<'de> for DepNames<'de, '_> {
     }
 }
 
-impl<'de> Deserialize<'de> for NpmPackage<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> Visitor<'de> for Fields {
-            type Value = NpmPackage<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a package entry object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut p = NpmPackage::default();
-                while let Some(key) = map.next_key::<Text<'de>>()? {
-                    match &*key {
-                        "name" => p.name = map.next_value()?,
-                        "version" => p.version = map.next_value()?,
-                        "integrity" => p.integrity = map.next_value()?,
-                        "resolved" => p.resolved = map.next_value()?,
-                        "link" => p.link = map.next_value::<Option<bool>>()?.unwrap_or(false),
-                        "dev" => p.dev = map.next_value::<Option<bool>>()?.unwrap_or(false),
-                        "workspaces" => {
-                            p.workspaces = map.next_value::<Option<Box<serde_json::Value>>>()?
-                        }
-                        "license" => {
-                            p.license = match map.next_value::<Option<LicenseField<'de>>>()? {
-                                Some(LicenseField::Text(t)) if !t.trim().is_empty() => Some(t),
-                                Some(LicenseField::Object(o)) => o.kind,
-                                _ => None,
-                            }
-                        }
-                        "dependencies" | "optionalDependencies" | "peerDependencies" => {
-                            map.next_value_seed(DepNames(&mut p.deps, DepKind::Runtime))?
-                        }
-                        "devDependencies" => {
-                            map.next_value_seed(DepNames(&mut p.deps, DepKind::Dev))?
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
+/// One `packages` entry, its dependency names appended to the chunk's list.
+struct EntrySeed<'a, 'b>(&'b mut Vec<(DepKind, Text<'a>)>);
+
+impl<'de> de::DeserializeSeed<'de> for EntrySeed<'de, '_> {
+    type Value = NpmPackage<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EntrySeed<'de, '_> {
+    type Value = NpmPackage<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a package entry object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let deps = self.0;
+        let start = deps.len();
+        let mut p = NpmPackage::default();
+        while let Some(key) = map.next_key::<Text<'de>>()? {
+            match &*key {
+                "name" => p.name = map.next_value()?,
+                "version" => p.version = map.next_value()?,
+                "integrity" => p.integrity = map.next_value()?,
+                "resolved" => p.resolved = map.next_value()?,
+                "link" => p.link = map.next_value::<Option<bool>>()?.unwrap_or(false),
+                "dev" => p.dev = map.next_value::<Option<bool>>()?.unwrap_or(false),
+                "workspaces" => {
+                    p.workspaces = map.next_value::<Option<Box<serde_json::Value>>>()?
+                }
+                "license" => {
+                    p.license = match map.next_value::<Option<LicenseField<'de>>>()? {
+                        Some(LicenseField::Text(t)) if !t.trim().is_empty() => Some(t),
+                        Some(LicenseField::Object(o)) => o.kind,
+                        _ => None,
                     }
                 }
-                p.deps.shrink_to_fit();
-                Ok(p)
+                "dependencies" | "optionalDependencies" | "peerDependencies" => {
+                    map.next_value_seed(DepNames(deps, DepKind::Runtime))?
+                }
+                "devDependencies" => map.next_value_seed(DepNames(deps, DepKind::Dev))?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
-        d.deserialize_map(Fields)
+        let span =
+            |n: usize| u32::try_from(n).map_err(|_| de::Error::custom("too many dependencies"));
+        p.deps = (span(start)?, span(deps.len())?);
+        Ok(p)
     }
 }
 
@@ -209,41 +282,45 @@ pub(crate) fn parse(input: &Input<'_>) -> Result<Vec<Package>, InventoryError> {
     if check_version(input, lock.lockfile_version.as_ref())? == 1 {
         return npm_v1::parse(input);
     }
-    if !lock.packages.iter().any(|(k, _)| is_installed(k)) {
+    if !lock.packages.keys.iter().any(|k| is_installed(k)) {
         // A v2 file written with only the v1 tree (hand-made or by an old
         // tool): npm reads whatever the file has, and so do we.
         return npm_v1::parse(input);
     }
-    let packages = lock.packages;
+    let Entries {
+        keys,
+        cores,
+        chunks,
+    } = lock.packages;
     // The entry lines, in document order: the same order as `packages`.
-    let mut lines: Vec<u32> = Vec::with_capacity(packages.len());
+    let mut lines: Vec<u32> = Vec::with_capacity(keys.len());
     let mut in_order = true;
     scan_json(input.text, |path, line| {
         if let [first, Seg::Key(k)] = path {
             if first.is("packages") {
-                in_order &= packages
-                    .get(lines.len())
-                    .is_some_and(|(key, _)| **key == **k);
+                in_order &= keys.get(lines.len()).is_some_and(|key| **key == **k);
                 lines.push(line);
             }
         }
     });
-    if !in_order || lines.len() != packages.len() {
+    if !in_order || lines.len() != keys.len() {
         // Never expected for text serde_json accepted; no lines rather than wrong ones.
-        lines = vec![0; packages.len()];
+        lines = vec![0; keys.len()];
     }
     // A key given twice: the last occurrence wins, as in a JSON object.
     let mut index: FastMap<&str, usize> =
-        FastMap::with_capacity_and_hasher(packages.len(), Default::default());
-    for (i, (key, _)) in packages.iter().enumerate() {
+        FastMap::with_capacity_and_hasher(keys.len(), Default::default());
+    for (i, key) in keys.iter().enumerate() {
         index.insert(&**key, i);
     }
-    let keep: Vec<bool> = packages
+    let keep: Vec<bool> = keys
         .iter()
         .enumerate()
-        .map(|(i, (key, _))| index.get(&**key) == Some(&i))
+        .map(|(i, key)| index.get(&**key) == Some(&i))
         .collect();
-    Ok(packages_v2(&packages, &index, &keep, &lines, input))
+    Ok(packages_v2(
+        &keys, &cores, chunks, &index, &keep, &lines, input,
+    ))
 }
 
 /// The lockfile version (1 when absent), or the unsupported-version error.
@@ -326,28 +403,34 @@ fn resolve(index: &FastMap<&str, usize>, from: &str, dep: &str) -> Option<usize>
 }
 
 fn packages_v2(
-    packages: &[(Text<'_>, NpmPackage<'_>)],
+    keys: &[Text<'_>],
+    cores: &[Core<'_>],
+    mut chunks: Vec<Chunk<'_>>,
     index: &FastMap<&str, usize>,
     keep: &[bool],
     lines: &[u32],
     input: &Input<'_>,
 ) -> Vec<Package> {
     let file = input.display;
-    let workspaces = index
-        .get("")
-        .and_then(|&i| packages[i].1.workspaces.as_deref());
-    let live = move || {
-        packages
-            .iter()
-            .zip(keep)
-            .enumerate()
-            .filter(|(_, (_, keep))| **keep)
-            .map(|(i, ((k, p), _))| (i, &**k, p))
+    let live = |i: usize| keep.get(i).copied().unwrap_or(false);
+    // Taken out of its chunk, which is freed before the links are built.
+    let workspaces = match index.get("") {
+        Some(&i) => chunks
+            .get_mut(i / CHUNK)
+            .and_then(|c| c.packages.get_mut(i % CHUNK))
+            .and_then(|p| p.workspaces.take()),
+        None => None,
     };
     // The project (root and workspaces) decides what is direct.
-    let mut direct = vec![false; packages.len()];
-    for (_, key, p) in live().filter(|(_, k, _)| !is_installed(k)) {
-        for (_, dep) in &p.deps {
+    let mut direct = vec![false; keys.len()];
+    for (i, key) in keys.iter().enumerate() {
+        if !live(i) || is_installed(key) {
+            continue;
+        }
+        let Some((chunk, p)) = entry_of(&chunks, i) else {
+            continue;
+        };
+        for (_, dep) in chunk.deps(p) {
             if let Some(target) = resolve(index, key, dep) {
                 direct[target] = true;
             }
@@ -355,74 +438,82 @@ fn packages_v2(
     }
     let mut licences = Interner::default();
 
-    let mut out = Collector::with_capacity(Ecosystem::Npm, file, packages.len());
-    for (i, key, p) in live() {
-        if !is_installed(key) {
-            continue;
-        }
-        let line = lines.get(i).copied().unwrap_or(0);
-        let target = p.resolved.as_deref().unwrap_or("");
-        if p.link {
-            // A link to a workspace folder is the project itself; any other
-            // link is a `file:` directory dependency: local code that ships.
-            if is_workspace(workspaces, target) {
+    let mut out = Collector::with_capacity(Ecosystem::Npm, file, keys.len());
+    // Chunk by chunk, each freed once its packages are built.
+    for (c, chunk) in chunks.into_iter().enumerate() {
+        for (k, p) in chunk.packages.iter().enumerate() {
+            let i = c * CHUNK + k;
+            let (Some(key), Some(core)) = (keys.get(i), cores.get(i)) else {
+                continue;
+            };
+            let key: &str = key;
+            if !live(i) || !is_installed(key) {
                 continue;
             }
-            let real = index.get(target).map(|&j| &packages[j].1);
-            let name = real
-                .and_then(|r| owned(&r.name))
-                .unwrap_or_else(|| install_name(key).to_string());
-            input.local(&name, target, real.and_then(|r| owned(&r.version)));
-            let mut entry = Entry::new(name, None, line);
-            entry.direct = direct[i];
-            entry.dev = p.dev;
-            out.push(entry);
-            continue;
-        }
-        let name = owned(&p.name).unwrap_or_else(|| install_name(key).to_string());
-        if let Some(path) = target.strip_prefix("file:") {
-            // A `file:` tarball: local code, listed without a version.
-            input.local(&name, path, owned(&p.version));
-            let mut entry = Entry::new(name, None, line);
-            entry.direct = direct[i];
-            entry.dev = p.dev;
-            out.push(entry);
-            continue;
-        }
-        // A git or remote-tarball dependency may have only `resolved`: it
-        // is a package, with no version to compare.
-        let version = match (&p.version, &p.resolved) {
-            (Some(v), _) => Some(v.to_string()),
-            (None, Some(_)) => None,
-            (None, None) => continue,
-        };
-        let mut entry = Entry::new(name, version, line);
-        entry.direct = direct[i];
-        entry.dev = p.dev;
-        entry.hashes = p.integrity.as_deref().map(hash::sri).unwrap_or_default();
-        entry.license = p.license.as_deref().map(|l| licences.get(l));
-        entry.dependencies = p
-            .runtime_deps()
-            .filter_map(|dep| {
-                let (target_key, target) = {
-                    let j = resolve(index, key, dep)?;
-                    (&*packages[j].0, &packages[j].1)
-                };
-                if target.link {
-                    return None;
+            let line = lines.get(i).copied().unwrap_or(0);
+            let target = p.resolved.as_deref().unwrap_or("");
+            if core.link {
+                // A link to a workspace folder is the project itself; any other
+                // link is a `file:` directory dependency: local code that ships.
+                if is_workspace(workspaces.as_deref(), target) {
+                    continue;
                 }
-                let local = target
-                    .resolved
-                    .as_deref()
-                    .is_some_and(|r| r.starts_with("file:"));
-                Some(PackageRef {
-                    name: owned(&target.name)
-                        .unwrap_or_else(|| install_name(target_key).to_string()),
-                    version: if local { None } else { owned(&target.version) },
+                let real = index.get(target).and_then(|&j| cores.get(j));
+                let name = real
+                    .and_then(|r| owned(&r.name))
+                    .unwrap_or_else(|| install_name(key).to_string());
+                input.local(&name, target, real.and_then(|r| owned(&r.version)));
+                let mut entry = Entry::new(name, None, line);
+                entry.direct = direct[i];
+                entry.dev = p.dev;
+                out.push(entry);
+                continue;
+            }
+            let name = owned(&core.name).unwrap_or_else(|| install_name(key).to_string());
+            if let Some(path) = target.strip_prefix("file:") {
+                // A `file:` tarball: local code, listed without a version.
+                input.local(&name, path, owned(&core.version));
+                let mut entry = Entry::new(name, None, line);
+                entry.direct = direct[i];
+                entry.dev = p.dev;
+                out.push(entry);
+                continue;
+            }
+            // A git or remote-tarball dependency may have only `resolved`: it
+            // is a package, with no version to compare.
+            let version = match (&core.version, &p.resolved) {
+                (Some(v), _) => Some(v.to_string()),
+                (None, Some(_)) => None,
+                (None, None) => continue,
+            };
+            let mut entry = Entry::new(name, version, line);
+            entry.direct = direct[i];
+            entry.dev = p.dev;
+            entry.hashes = p.integrity.as_deref().map(hash::sri).unwrap_or_default();
+            entry.license = p.license.as_deref().map(|l| licences.get(l));
+            entry.dependencies = chunk
+                .deps(p)
+                .iter()
+                .filter(|(kind, _)| *kind == DepKind::Runtime)
+                .filter_map(|(_, dep)| {
+                    let j = resolve(index, key, dep)?;
+                    let (target_key, target) = (keys.get(j)?, cores.get(j)?);
+                    if target.link {
+                        return None;
+                    }
+                    Some(PackageRef {
+                        name: owned(&target.name)
+                            .unwrap_or_else(|| install_name(target_key).to_string()),
+                        version: if target.local {
+                            None
+                        } else {
+                            owned(&target.version)
+                        },
+                    })
                 })
-            })
-            .collect();
-        out.push(entry);
+                .collect();
+            out.push(entry);
+        }
     }
     out.finish()
 }
