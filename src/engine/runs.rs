@@ -31,6 +31,21 @@ pub const LEVELS: usize = 6;
 /// byte for little skipping (they still bound the narrower classes).
 const MIN_USEFUL: [usize; LEVELS] = [12, 12, 16, 16, usize::MAX, usize::MAX];
 
+/// The widest class checked: narrower ones are searched inside its runs.
+const WIDEST: usize = 3;
+/// Shortest run of class [`WIDEST`] recorded to search the narrower ones in.
+const WIDE_MIN: usize = {
+    let mut m = usize::MAX;
+    let mut k = 0;
+    while k <= WIDEST {
+        if MIN_USEFUL[k] < m {
+            m = MIN_USEFUL[k];
+        }
+        k += 1;
+    }
+    m
+};
+
 /// Level of whitespace bytes: in no class.
 const NONE: u8 = LEVELS as u8;
 
@@ -216,6 +231,8 @@ pub struct BlobRuns<'a> {
     data: &'a [u8],
     /// Per level: maximal runs of at least `MIN_USEFUL[k]` bytes, in order.
     runs: [OnceCell<Vec<Range<usize>>>; LEVELS],
+    /// Maximal runs of level `<= WIDEST` and at least [`WIDE_MIN`] bytes.
+    wide: OnceCell<Vec<Range<usize>>>,
 }
 
 impl<'a> BlobRuns<'a> {
@@ -224,6 +241,7 @@ impl<'a> BlobRuns<'a> {
         BlobRuns {
             data,
             runs: Default::default(),
+            wide: OnceCell::new(),
         }
     }
 
@@ -231,12 +249,40 @@ impl<'a> BlobRuns<'a> {
     /// `(k, n)` pair of [`required`]).
     pub fn has(&self, w: &Range<usize>, k: u8, n: usize) -> bool {
         let k = usize::from(k).min(LEVELS - 1);
-        let runs = self.runs[k].get_or_init(|| scan(self.data, k as u8, MIN_USEFUL[k]));
+        let runs = self.runs[k].get_or_init(|| self.find(k));
         let first = runs.partition_point(|r| r.end <= w.start);
         runs[first..]
             .iter()
             .take_while(|r| r.start < w.end)
             .any(|r| r.end.min(w.end).saturating_sub(r.start.max(w.start)) >= n)
+    }
+}
+
+impl BlobRuns<'_> {
+    /// The maximal runs of level `<= k` and at least `MIN_USEFUL[k]` bytes.
+    /// Below [`WIDEST`], they are searched only inside the runs of that
+    /// level (a run of a narrower class lies inside one of a wider class),
+    /// which cover a small part of most text: one pass over the blob in all.
+    fn find(&self, k: usize) -> Vec<Range<usize>> {
+        let m = MIN_USEFUL[k];
+        if k > WIDEST {
+            return scan(self.data, k as u8, m);
+        }
+        let wide = self
+            .wide
+            .get_or_init(|| scan(self.data, WIDEST as u8, WIDE_MIN));
+        if k == WIDEST {
+            return wide.iter().filter(|w| w.len() >= m).cloned().collect();
+        }
+        let mut out = Vec::new();
+        for w in wide.iter().filter(|w| w.len() >= m) {
+            out.extend(
+                scan(&self.data[w.clone()], k as u8, m)
+                    .into_iter()
+                    .map(|r| r.start + w.start..r.end + w.start),
+            );
+        }
+        out
     }
 }
 
@@ -346,6 +392,16 @@ mod tests {
                         "{data:?} {k} {m}"
                     );
                 }
+            }
+        }
+        for _ in 0..500 {
+            let len = (next() % 300) as usize;
+            let data: Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let r = BlobRuns::new(&data);
+            for (k, &m) in MIN_USEFUL.iter().enumerate().take(WIDEST + 1) {
+                assert_eq!(r.find(k), scan_slow(&data, k as u8, m), "{data:?} {k}");
             }
         }
         let text = b"fn resolve_with_previous(x: u32) {} abcdef0123456789abcdef";
