@@ -7,7 +7,8 @@ Everything in docs/RULES.md up to the `## Catalogue` heading is hand-written
 and kept; the rule and provider counts in its first paragraph and everything
 from `## Catalogue` on are generated from rules/*.toml (the same files
 build.rs embeds), one section per file, so the document follows the rules
-after any merge. A file's section title is its top-level `title`, else the
+after any merge. Rules whose provider is `Generic` are not counted as
+providers. A file's section title is its top-level `title`, else the
 text before the first `:` of its third comment line. With `--check`, exits 1
 when docs/RULES.md is not up to date instead of writing it.
 
@@ -99,7 +100,8 @@ def generate(current):
         lines, rules = section(path)
         body += [""] + lines
         total += len(rules)
-        providers.update(r["provider"] for r in rules if r.get("provider"))
+        # `provider = 'Generic'` marks a rule with no provider: not counted.
+        providers.update(r["provider"] for r in rules if r.get("provider") not in (None, "", "Generic"))
     head = re.sub(
         r"\*\*\d+ built-in rules\*\*(?: \(\d+ providers named in their `provider` key\))?",
         f"**{total} built-in rules** ({len(providers)} providers named in their `provider` key)",

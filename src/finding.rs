@@ -10,6 +10,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
+/// The strings findings share: a rule's id, title and help, a blob's path,
+/// a commit's id, author and message are one reference-counted copy however
+/// many findings carry them (a scan may hold hundreds of thousands).
+pub use crate::inventory::shared::SharedStr;
+
 /// What a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -82,7 +87,7 @@ impl fmt::Display for Severity {
 pub struct Location {
     /// Path relative to the scan root (or repository root for git sources),
     /// with `/` separators. `-` for stdin.
-    pub path: String,
+    pub path: SharedStr,
     /// 1-based line of the start of the match (0 when not applicable).
     pub line: u32,
     /// 1-based column (in bytes) of the start of the secret (0 when not applicable).
@@ -92,19 +97,19 @@ pub struct Location {
     pub end_line: Option<u32>,
     /// Commit that introduced the content (git sources only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commit: Option<String>,
+    pub commit: Option<SharedStr>,
     /// Commit author name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
+    pub author: Option<SharedStr>,
     /// Commit author email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: Option<SharedStr>,
     /// Commit author date, RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<SharedStr>,
     /// First line of the commit message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<SharedStr>,
     /// Further commits the same secret appears in (`--all-commits`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_commits: Vec<String>,
@@ -217,9 +222,9 @@ pub struct Finding {
     /// Secret or vulnerability.
     pub kind: FindingKind,
     /// Rule id (secrets) or advisory id (vulnerabilities).
-    pub rule_id: String,
+    pub rule_id: SharedStr,
     /// Human title: the rule description or the advisory summary.
-    pub title: String,
+    pub title: SharedStr,
     /// Severity.
     pub severity: Severity,
     /// Stable, content-based identity (see [`Fingerprint`]).
@@ -236,7 +241,7 @@ pub struct Finding {
     pub vulnerability: Option<Box<VulnerabilityInfo>>,
     /// What to do about it.
     #[serde(default)]
-    pub help: String,
+    pub help: SharedStr,
 }
 
 /// Content-based finding identity: survives line moves and reformatting, is

@@ -11,10 +11,11 @@
 use crate::allow::ignore_file::{IgnoreFile, IgnoreKey};
 use crate::allow::Candidate;
 use crate::engine::Engine;
-use crate::finding::{self, Finding, FindingKind, Fingerprint, Location, SecretInfo};
+use crate::finding::{self, Finding, FindingKind, Fingerprint, Location, SecretInfo, SharedStr};
 use crate::rules::{config, ConfigError, Rule, RuleSet};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 pub use crate::engine::Match;
 
@@ -46,15 +47,15 @@ impl Default for ScanOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CommitMeta {
     /// Full commit id.
-    pub id: String,
+    pub id: SharedStr,
     /// Author name.
-    pub author: String,
+    pub author: SharedStr,
     /// Author email.
-    pub email: String,
+    pub email: SharedStr,
     /// Author date, RFC 3339.
-    pub date: String,
+    pub date: SharedStr,
     /// First line of the commit message.
-    pub message: String,
+    pub message: SharedStr,
 }
 
 /// Where a blob sits: everything path- or commit-dependent about a finding.
@@ -78,6 +79,17 @@ pub struct Scanner {
     config_rel: Option<String>,
     /// Maps source paths to repository-relative ones ([`Scanner::set_path_prefix`]).
     path_prefix: Option<PathPrefix>,
+    /// Per rule, made on its first finding: the id, title and help every
+    /// finding of the rule shares.
+    texts: Vec<OnceLock<RuleTexts>>,
+}
+
+/// A rule's strings as its findings carry them.
+#[derive(Debug)]
+struct RuleTexts {
+    id: SharedStr,
+    title: SharedStr,
+    help: SharedStr,
 }
 
 /// Where the secret-scanning config comes from, in discovery order.
@@ -234,6 +246,12 @@ impl Scanner {
             path: PathBuf::from("<rules>"),
             reason,
         })?;
+        let texts = engine
+            .rules()
+            .rules
+            .iter()
+            .map(|_| OnceLock::new())
+            .collect();
         Ok(Scanner {
             engine,
             opts,
@@ -241,6 +259,7 @@ impl Scanner {
             config_path: None,
             config_rel: None,
             path_prefix: None,
+            texts,
         })
     }
 
@@ -346,7 +365,7 @@ impl Scanner {
             return Vec::new();
         }
         let rules = &self.rules().rules;
-        let in_scope: Vec<&Match> = matches
+        let mut in_scope: Vec<&Match> = matches
             .iter()
             .filter(|m| {
                 rules
@@ -360,7 +379,16 @@ impl Scanner {
                 .filter(|m| !rules[m.rule].is_generic())
                 .map(|m| (m.secret_start, m.secret_end)),
         );
-        let mut out = Vec::new();
+        // A generic match inside a specific rule's secret is that secret;
+        // an inline marker allows its match.
+        in_scope.retain(|m| {
+            let covered =
+                rules[m.rule].is_generic() && specific.overlaps(m.secret_start, m.secret_end);
+            !(m.inline_allowed || covered)
+        });
+        // At most one finding per match left: one allocation, not a
+        // doubling vector's slack (a file may hold 100k+ findings).
+        let mut out = Vec::with_capacity(in_scope.len());
         // Generic rules overlap by design (`client_secret = "…"` is both an
         // API key and a password assignment): one finding per secret span,
         // preferring rules only tagged generic (context-bound, such as a
@@ -371,14 +399,9 @@ impl Scanner {
             (waive != Some(rule), catch_all, rule)
         };
         let mut generic_spans: HashMap<(usize, usize), (GenericRank, usize)> = HashMap::new();
+        let mut path = None;
         for m in &in_scope {
             let rule = &rules[m.rule];
-            if rule.is_generic() && specific.overlaps(m.secret_start, m.secret_end) {
-                continue;
-            }
-            if m.inline_allowed {
-                continue;
-            }
             let cand = Candidate {
                 path: ctx.path,
                 commit: ctx.commit.map(|c| c.id.as_str()),
@@ -390,13 +413,13 @@ impl Scanner {
                 continue;
             }
             let mut f = self.finding(
-                rule, ctx, m.line, m.end_line, m.column, &m.secret, m.entropy,
+                m.rule, ctx, &mut path, m.line, m.end_line, m.column, &m.secret, m.entropy,
             );
             if let Some(s) = f.secret.as_mut() {
                 s.confidence = Some(m.confidence);
             }
             if let Some(enc) = m.decoded {
-                f.title = format!("{} (decoded from {enc})", f.title);
+                f.title = format!("{} (decoded from {enc})", f.title).into();
             }
             if self.ignored(&f, ctx) {
                 continue;
@@ -414,6 +437,7 @@ impl Scanner {
             }
             out.push(f);
         }
+        out.shrink_to_fit();
         out
     }
 
@@ -425,7 +449,8 @@ impl Scanner {
             commit: ctx.commit,
         };
         let mut out = Vec::new();
-        for rule in &self.rules().rules {
+        let mut path = None;
+        for (r, rule) in self.rules().rules.iter().enumerate() {
             if !rule.is_path_only() || !path_ok(rule, ctx.path) {
                 continue;
             }
@@ -439,7 +464,7 @@ impl Scanner {
             if self.allowed(rule, &cand) {
                 continue;
             }
-            let f = self.finding(rule, ctx, 0, 0, 0, b"", 0.0);
+            let f = self.finding(r, ctx, &mut path, 0, 0, 0, b"", 0.0);
             if !self.ignored(&f, ctx) {
                 out.push(f);
             }
@@ -492,27 +517,38 @@ impl Scanner {
             })
     }
 
+    /// The finding of rule `r` at `ctx`. `path` is `ctx.path` shared by
+    /// every finding of one blob, made on the first.
     #[allow(clippy::too_many_arguments)]
     fn finding(
         &self,
-        rule: &Rule,
+        r: usize,
         ctx: &BlobContext,
+        path: &mut Option<SharedStr>,
         line: u32,
         end_line: u32,
         column: u32,
         secret: &[u8],
         entropy: f64,
     ) -> Finding {
+        let rule = &self.rules().rules[r];
+        let texts = self.texts[r].get_or_init(|| RuleTexts {
+            id: SharedStr::from(rule.id.as_str()),
+            title: SharedStr::from(rule.title()),
+            help: SharedStr::from(rule.help_text()),
+        });
         let text = String::from_utf8_lossy(secret);
         let commit = ctx.commit;
         Finding {
             kind: FindingKind::Secret,
-            rule_id: rule.id.clone(),
-            title: rule.title().to_string(),
+            rule_id: texts.id.clone(),
+            title: texts.title.clone(),
             severity: rule.severity,
             fingerprint: Fingerprint::secret(&rule.id, ctx.path, secret),
             location: Location {
-                path: ctx.path.to_string(),
+                path: path
+                    .get_or_insert_with(|| SharedStr::from(ctx.path))
+                    .clone(),
                 line,
                 column,
                 end_line: (end_line > line).then_some(end_line),
@@ -530,7 +566,7 @@ impl Scanner {
                 value: (!self.opts.redact).then(|| text.into_owned()),
             }),
             vulnerability: None,
-            help: rule.help_text().to_string(),
+            help: texts.help.clone(),
         }
     }
 }

@@ -17,7 +17,13 @@ fn key_and_value(example: &str) -> Option<(&str, &str)> {
         return None;
     }
     let value = rest.trim().trim_matches(['"', '\'', ',']);
-    if value.is_empty() || value.contains(char::is_whitespace) {
+    // `scheme://...` or `jdbc:sub://...`: the split fell inside a URL, not
+    // between a key and a value.
+    if value.is_empty()
+        || value.contains(char::is_whitespace)
+        || value.starts_with("//")
+        || value.contains("://")
+    {
         return None;
     }
     Some((key, value))

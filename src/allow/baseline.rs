@@ -313,7 +313,7 @@ mod tests {
                 value: Some("ghp_in_clear".into()),
             }),
             vulnerability: None,
-            help: String::new(),
+            help: String::new().into(),
         }
     }
 

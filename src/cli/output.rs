@@ -284,7 +284,7 @@ mod tests {
                 value: None,
             }),
             vulnerability: None,
-            help: String::new(),
+            help: String::new().into(),
         });
         report
     }

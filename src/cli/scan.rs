@@ -163,7 +163,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     if !args.enable_rule.is_empty() {
         report
             .findings
-            .retain(|f| args.enable_rule.contains(&f.rule_id));
+            .retain(|f| args.enable_rule.iter().any(|r| **r == *f.rule_id));
     }
     if args.policy {
         // The ignore file comes from the repository root, as for secrets.

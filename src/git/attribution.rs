@@ -22,14 +22,19 @@ use time::format_description::well_known::Rfc3339;
 pub fn commit_meta(commit: &Commit<'_>) -> CommitMeta {
     let author = commit.author();
     CommitMeta {
-        id: commit.id().to_string(),
-        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-        date: rfc3339(author.when()),
+        id: commit.id().to_string().into(),
+        author: String::from_utf8_lossy(author.name_bytes())
+            .into_owned()
+            .into(),
+        email: String::from_utf8_lossy(author.email_bytes())
+            .into_owned()
+            .into(),
+        date: rfc3339(author.when()).into(),
         message: commit
             .summary_bytes()
             .map(|s| String::from_utf8_lossy(s).trim().to_string())
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .into(),
     }
 }
 
@@ -159,7 +164,7 @@ mod tests {
             },
             secret: None,
             vulnerability: None,
-            help: String::new(),
+            help: String::new().into(),
         }
     }
 

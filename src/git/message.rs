@@ -66,7 +66,7 @@ pub fn redact(scanner: &Scanner, text: &str) -> String {
 /// [`attribution::commit_meta`] with secrets in the summary line redacted.
 pub fn commit_meta(scanner: &Scanner, commit: &Commit<'_>) -> CommitMeta {
     let mut meta = attribution::commit_meta(commit);
-    meta.message = redact(scanner, &meta.message);
+    meta.message = redact(scanner, &meta.message).into();
     meta
 }
 
@@ -148,20 +148,23 @@ pub fn scan_tag_message(
             .trim()
             .to_string();
         let meta = CommitMeta {
-            id: tag.id().to_string(),
+            id: tag.id().to_string().into(),
             author: tagger
                 .as_ref()
                 .map(|t| String::from_utf8_lossy(t.name_bytes()).into_owned())
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into(),
             email: tagger
                 .as_ref()
                 .map(|t| String::from_utf8_lossy(t.email_bytes()).into_owned())
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into(),
             date: tagger
                 .as_ref()
                 .map(|t| attribution::rfc3339(t.when()))
-                .unwrap_or_default(),
-            message: redact(scanner, &summary),
+                .unwrap_or_default()
+                .into(),
+            message: redact(scanner, &summary).into(),
         };
         let path = tag_message_path(name);
         let ctx = BlobContext {

@@ -103,6 +103,13 @@ impl PartialEq<SharedStr> for String {
     }
 }
 
+impl Default for SharedStr {
+    /// The empty string.
+    fn default() -> Self {
+        SharedStr::from("")
+    }
+}
+
 impl fmt::Debug for SharedStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&*self.0, f)

@@ -275,18 +275,18 @@ pub fn file_findings(path: &str, text: &str, hits: &[Hit]) -> Vec<Finding> {
             let check = find_check(h.check)?;
             Some(Finding {
                 kind: FindingKind::Policy,
-                rule_id: check.id.to_string(),
-                title: check.title.to_string(),
+                rule_id: check.id.to_string().into(),
+                title: check.title.to_string().into(),
                 severity: check.severity,
                 fingerprint: Fingerprint::policy(check.id, path, &h.subject),
                 location: Location {
-                    path: path.to_string(),
+                    path: path.to_string().into(),
                     line: h.line,
                     ..Location::default()
                 },
                 secret: None,
                 vulnerability: None,
-                help: format!("{}. {}", h.detail, check.remediation),
+                help: format!("{}. {}", h.detail, check.remediation).into(),
             })
         })
         .collect()

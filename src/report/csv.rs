@@ -14,7 +14,7 @@
 //! too, which reads `'-`.
 
 use super::{shown_secret, Report};
-use crate::finding::{Finding, FindingKind};
+use crate::finding::{Finding, FindingKind, SharedStr};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -51,7 +51,7 @@ pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// one, else every fixed version the advisory lists, `; `-separated.
 fn row(f: &Finding) -> [Cow<'_, str>; 16] {
     let loc = &f.location;
-    let opt = |v: &Option<String>| Cow::Owned(v.clone().unwrap_or_default());
+    let opt = |v: &Option<SharedStr>| Cow::Owned(v.as_deref().unwrap_or_default().to_string());
     let secret = f
         .secret
         .as_ref()

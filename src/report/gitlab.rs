@@ -423,9 +423,9 @@ fn dependency(f: &Finding) -> Value {
                 None => format!("No fixed version of {} is published.", v.package.name),
             };
             let summary = if v.summary.is_empty() {
-                &f.title
+                f.title.as_str()
             } else {
-                &v.summary
+                v.summary.as_str()
             };
             let mut description = format!(
                 "{summary}\n\n{} {} ({}) in {}",
@@ -447,12 +447,12 @@ fn dependency(f: &Finding) -> Value {
             )
         }
         None => (
-            f.rule_id.clone(),
+            f.rule_id.to_string(),
             String::new(),
             Vec::new(),
             Vec::new(),
-            f.help.clone(),
-            f.title.clone(),
+            f.help.to_string(),
+            f.title.to_string(),
         ),
     };
     identifiers.push(json!({

@@ -115,7 +115,7 @@ mod tests {
             }))
             .ok(),
             vulnerability: None,
-            help: String::new(),
+            help: String::new().into(),
         });
         let mut out = Vec::new();
         write(&r, &mut out).unwrap();

@@ -49,7 +49,7 @@ mod tests {
                 value: None,
             }),
             vulnerability: None,
-            help: String::new(),
+            help: String::new().into(),
         });
         r
     }

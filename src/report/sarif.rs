@@ -179,7 +179,7 @@ fn rule(findings: &[&Finding]) -> Value {
     let (full, tags, help_uri) = match (&first.kind, &first.vulnerability) {
         (FindingKind::Vulnerability, Some(v)) => {
             let mut full = if v.summary.is_empty() {
-                first.title.clone()
+                first.title.to_string()
             } else {
                 v.summary.clone()
             };
@@ -192,7 +192,7 @@ fn rule(findings: &[&Finding]) -> Value {
             (full, tags, Some(advisory_uri(v)))
         }
         (FindingKind::License, _) => (
-            first.title.clone(),
+            first.title.to_string(),
             vec!["license", "dependency"],
             None,
         ),
@@ -202,7 +202,7 @@ fn rule(findings: &[&Finding]) -> Value {
                 vec!["security", "policy", c.family.as_str()],
                 c.references.first().map(|r| r.to_string()),
             ),
-            None => (first.title.clone(), vec!["security", "policy"], None),
+            None => (first.title.to_string(), vec!["security", "policy"], None),
         },
         _ => (
             format!(
@@ -319,7 +319,7 @@ fn level(severity: Severity, kind: FindingKind) -> &'static str {
 
 fn help_text(f: &Finding) -> String {
     if !f.help.is_empty() {
-        return f.help.clone();
+        return f.help.to_string();
     }
     match &f.vulnerability {
         Some(v) => match &v.suggested_fix {

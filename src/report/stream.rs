@@ -71,16 +71,16 @@ pub(super) fn sample_report() -> super::Report {
     let secret = |rule: &str, path: &str, line: u32, commit: Option<&str>| Finding {
         kind: FindingKind::Secret,
         rule_id: rule.into(),
-        title: format!("{rule} token"),
+        title: format!("{rule} token").into(),
         severity: Severity::High,
         fingerprint: format!("fp-{rule}-{line}"),
         location: Location {
             path: path.into(),
             line,
             column: 7,
-            commit: commit.map(str::to_string),
-            author: commit.map(|_| "A. Author".to_string()),
-            email: commit.map(|_| "a@example.com".to_string()),
+            commit: commit.map(crate::finding::SharedStr::from),
+            author: commit.map(|_| "A. Author".into()),
+            email: commit.map(|_| "a@example.com".into()),
             ..Location::default()
         },
         secret: Some(SecretInfo {
@@ -131,7 +131,7 @@ pub(super) fn sample_report() -> super::Report {
             severity_source: None,
             dependency_path: Vec::new(),
         })),
-        help: String::new(),
+        help: String::new().into(),
     });
     r.scan.errors.push(super::Problem {
         path: "locked.txt".into(),

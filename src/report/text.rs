@@ -200,7 +200,7 @@ pub(super) fn short_id(commit: &str) -> &str {
 /// `path:line:column`, dropping the parts that do not apply (0).
 pub(super) fn position(loc: &Location) -> String {
     match (loc.line, loc.column) {
-        (0, _) => loc.path.clone(),
+        (0, _) => loc.path.to_string(),
         (line, 0) => format!("{}:{line}", loc.path),
         (line, column) => format!("{}:{line}:{column}", loc.path),
     }
@@ -334,7 +334,7 @@ mod tests {
                 severity_source: None,
                 dependency_path: Vec::new(),
             })),
-            help: String::new(),
+            help: String::new().into(),
         };
         assert_eq!(
             finding_block(&finding, Paint(false)),

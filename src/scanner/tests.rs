@@ -55,7 +55,7 @@ fn scanner(opts: ScanOptions) -> Scanner {
 fn ids(s: &Scanner, text: &str, path: &str) -> Vec<String> {
     s.scan_blob(text.as_bytes(), &BlobContext { path, commit: None })
         .into_iter()
-        .map(|f| f.rule_id)
+        .map(|f| f.rule_id.to_string())
         .collect()
 }
 

@@ -51,8 +51,12 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf]) -> ScanResult {
         res.stats.add(keys::FILES_UNREADABLE, 1);
         res.errors.push(p);
     }
-    let parts: Vec<ScanResult> = files.par_iter().map(|f| scan_file(scanner, f)).collect();
-    // One exact allocation for every finding, filled as the parts are freed.
+    let mut parts: Vec<ScanResult> = files.par_iter().map(|f| scan_file(scanner, f)).collect();
+    // The largest part's findings become the result, grown once to hold
+    // the others as their parts are freed: never two copies of the bulk.
+    if let Some(big) = (0..parts.len()).max_by_key(|&i| parts[i].findings.len()) {
+        res.findings = std::mem::take(&mut parts[big].findings);
+    }
     res.findings
         .reserve_exact(parts.iter().map(|p| p.findings.len()).sum());
     for mut p in parts {
@@ -273,7 +277,13 @@ pub fn scan_file(scanner: &Scanner, f: &FileEntry) -> ScanResult {
     }
     res.stats.add(keys::FILES_SCANNED, 1);
     res.stats.add(keys::BYTES_SCANNED, scan.bytes);
-    res.findings.extend(scanner.findings(&scan.matches, &ctx));
+    let found = scanner.findings(&scan.matches, &ctx);
+    drop(scan);
+    if res.findings.is_empty() {
+        res.findings = found;
+    } else {
+        res.findings.extend(found);
+    }
     res
 }
 

@@ -211,9 +211,11 @@ pub fn scan_stream(scanner: &Scanner, input: &mut dyn Read, chunk: u64) -> io::R
         } else {
             buf.len() - overlap
         };
-        for mut m in scanner.find(&buf) {
+        // Adjusted in place and moved: one copy of a chunk's matches.
+        let mut found = scanner.find(&buf);
+        found.retain_mut(|m| {
             if m.start >= keep_before || m.start + base < reported_end {
-                continue;
+                return false;
             }
             if m.line == 1 {
                 m.column = m
@@ -228,7 +230,12 @@ pub fn scan_stream(scanner: &Scanner, input: &mut dyn Read, chunk: u64) -> io::R
             m.secret_start += base;
             m.secret_end += base;
             chunk_end = chunk_end.max(m.end);
-            out.matches.push(m);
+            true
+        });
+        if out.matches.is_empty() {
+            out.matches = found;
+        } else {
+            out.matches.append(&mut found);
         }
         if last {
             break;
@@ -245,6 +252,7 @@ pub fn scan_stream(scanner: &Scanner, input: &mut dyn Read, chunk: u64) -> io::R
         base += cut;
         buf.drain(..cut);
     }
+    out.matches.shrink_to_fit();
     Ok(out)
 }
 

@@ -143,11 +143,11 @@ pub fn to_finding(m: &VulnMatch) -> Finding {
     let help = fix::help_text(&p.name, &m.version, &m.advice, &m.fixed_versions);
     Finding {
         kind: FindingKind::Vulnerability,
-        rule_id: m.id.clone(),
+        rule_id: m.id.clone().into(),
         title: if m.summary.is_empty() {
-            format!("{} in {} {}", m.id, p.name, m.version)
+            format!("{} in {} {}", m.id, p.name, m.version).into()
         } else {
-            m.summary.clone()
+            m.summary.clone().into()
         },
         severity: m.severity.severity,
         fingerprint: Fingerprint::vulnerability(
@@ -158,7 +158,7 @@ pub fn to_finding(m: &VulnMatch) -> Finding {
             &p.location.file,
         ),
         location: Location {
-            path: p.location.file.to_string(),
+            path: p.location.file.clone(),
             line: p.location.line,
             ..Location::default()
         },
@@ -186,7 +186,7 @@ pub fn to_finding(m: &VulnMatch) -> Finding {
             }),
             dependency_path: Vec::new(),
         })),
-        help,
+        help: help.into(),
     }
 }
 

@@ -187,8 +187,8 @@ fn finding(p: &Package, rule: &str, title: String) -> Finding {
     let version = p.version.as_deref().unwrap_or("");
     Finding {
         kind: FindingKind::License,
-        rule_id: rule.to_string(),
-        title,
+        rule_id: rule.to_string().into(),
+        title: title.into(),
         severity: if rule == RULE_UNKNOWN {
             Severity::Medium
         } else {
@@ -202,7 +202,7 @@ fn finding(p: &Package, rule: &str, title: String) -> Finding {
             &p.location.file,
         ),
         location: Location {
-            path: p.location.file.to_string(),
+            path: p.location.file.clone(),
             line: p.location.line,
             ..Location::default()
         },
@@ -211,7 +211,8 @@ fn finding(p: &Package, rule: &str, title: String) -> Finding {
         help: format!(
             "Replace {} with a package under an accepted licence, or change the licence policy.",
             p.name
-        ),
+        )
+        .into(),
     }
 }
 
@@ -245,8 +246,8 @@ mod tests {
             .into_iter()
             .map(|f| {
                 (
-                    f.location.path.clone() + ":" + &f.location.line.to_string(),
-                    f.rule_id,
+                    format!("{}:{}", f.location.path, f.location.line),
+                    f.rule_id.to_string(),
                 )
             })
             .collect()

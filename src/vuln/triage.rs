@@ -231,7 +231,7 @@ mod tests {
                 }),
                 dependency_path: path.iter().map(|p| p.to_string()).collect(),
             })),
-            help: String::new(),
+            help: String::new().into(),
         }
     }
 

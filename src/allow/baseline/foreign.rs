@@ -189,7 +189,7 @@ mod tests {
         Finding {
             kind: FindingKind::Secret,
             rule_id: rule.into(),
-            title: String::new(),
+            title: String::new().into(),
             severity: Severity::High,
             fingerprint: Fingerprint::secret(rule, path, secret.as_bytes()),
             location: Location {
@@ -202,7 +202,7 @@ mod tests {
             }))
             .ok(),
             vulnerability: None,
-            help: String::new(),
+            help: String::new().into(),
         }
     }
 
