@@ -289,53 +289,86 @@ const MIN_RUN: usize = MIN_BASE64 - 2;
 /// True when `data` holds a run of at least [`MIN_RUN`] base64-alphabet
 /// bytes (the only place a base64 or hex segment can be).
 fn has_b64_run(data: &[u8]) -> bool {
-    let mut run = 0usize;
-    for &c in data {
-        let b = usize::from(CLASS[usize::from(c)] & B64);
-        run = (run + 1) & b.wrapping_neg();
-        if run >= MIN_RUN {
-            return true;
+    next_b64_run(data, 0).is_some()
+}
+
+/// Is `c` in a base64 alphabet (standard or URL-safe)?
+#[inline(always)]
+fn is_b64(c: u8) -> bool {
+    CLASS[usize::from(c)] & B64 != 0
+}
+
+/// The first maximal run of at least [`MIN_RUN`] base64-alphabet bytes
+/// starting at or after `from`, where `from` is 0 or just past a byte
+/// outside the alphabet: its span.
+///
+/// Skips ahead like Boyer-Moore: a run of `MIN_RUN` bytes starting in
+/// `i..=p` (`p = i + MIN_RUN - 1`) covers `p`, so a byte outside the
+/// alphabet at `p` rules out every start up to it; otherwise the bytes
+/// before `p` are checked backwards, and the first one outside the alphabet
+/// moves the earliest possible start past it. Source text, whose words are
+/// short, is crossed looking at a fraction of its bytes.
+fn next_b64_run(data: &[u8], from: usize) -> Option<(usize, usize)> {
+    let n = data.len();
+    // Invariant: `i == 0` or `data[i - 1]` is outside the alphabet.
+    let mut i = from;
+    while i + MIN_RUN <= n {
+        let p = i + MIN_RUN - 1;
+        if !is_b64(data[p]) {
+            i = p + 1;
+            continue;
         }
+        let mut j = p;
+        while j > i && is_b64(data[j - 1]) {
+            j -= 1;
+        }
+        if j > i {
+            i = j;
+            continue;
+        }
+        let mut e = p + 1;
+        while e < n && is_b64(data[e]) {
+            e += 1;
+        }
+        return Some((i, e));
     }
-    false
+    None
 }
 
 /// Base64, hex and percent-encoded segments of one line.
 ///
-/// Maximal runs of base64-alphabet bytes are found in one branch-light pass
-/// that also collects their byte classes; only runs that `decode_hex` or
-/// `decode_base64` could accept (all hex and long enough, or mixing letter
-/// cases or letters and digits) are decoded.
+/// Maximal runs of at least [`MIN_RUN`] base64-alphabet bytes are found by
+/// a skip-ahead scan ([`next_b64_run`]) that looks at few bytes of short
+/// words; only their bytes are classified, and only runs that `decode_hex`
+/// or `decode_base64` could accept (all hex and long enough, or mixing
+/// letter cases or letters and digits) are decoded.
 fn line_segments(line: &[u8], percent: bool) -> Vec<LineSegment> {
     let mut out = Vec::new();
     let n = line.len();
-    let (mut len, mut any, mut all) = (0usize, 0u8, 0xffu8);
-    for j in 0..=n {
-        let f = line.get(j).map_or(0, |&c| CLASS[usize::from(c)]);
-        let b = f & B64;
-        if b == 0 && len >= MIN_RUN {
-            let (start, i) = (j - len, j);
-            let mut end = i;
-            while end < n && end - i < 2 && line[end] == b'=' {
-                end += 1;
-            }
-            let run = &line[start..end];
-            let hex = end == i && all & HEX != 0 && run.len() >= MIN_HEX;
-            let letters = any & (UPPER | LOWER) != 0;
-            let mixed = (any & UPPER != 0 && any & LOWER != 0) || (any & DIGIT != 0 && letters);
-            if run.len() >= MIN_BASE64 && (hex || mixed) {
-                if let Some(dec) = decode_hex(run) {
-                    out.push((start, end, Encoding::Hex, dec));
-                } else if let Some(dec) = decode_base64(run) {
-                    out.push((start, end, Encoding::Base64, dec));
-                }
+    let mut from = 0;
+    while let Some((start, i)) = next_b64_run(line, from) {
+        from = i + 1;
+        let (mut any, mut all) = (0u8, 0xffu8);
+        for &c in &line[start..i] {
+            let f = CLASS[usize::from(c)];
+            any |= f;
+            all &= f;
+        }
+        let mut end = i;
+        while end < n && end - i < 2 && line[end] == b'=' {
+            end += 1;
+        }
+        let run = &line[start..end];
+        let hex = end == i && all & HEX != 0 && run.len() >= MIN_HEX;
+        let letters = any & (UPPER | LOWER) != 0;
+        let mixed = (any & UPPER != 0 && any & LOWER != 0) || (any & DIGIT != 0 && letters);
+        if run.len() >= MIN_BASE64 && (hex || mixed) {
+            if let Some(dec) = decode_hex(run) {
+                out.push((start, end, Encoding::Hex, dec));
+            } else if let Some(dec) = decode_base64(run) {
+                out.push((start, end, Encoding::Base64, dec));
             }
         }
-        // Branch-free run bookkeeping: reset outside the alphabet.
-        let keep = b.wrapping_neg();
-        len = (len + 1) & usize::from(b).wrapping_neg();
-        any = (any | f) & keep;
-        all = (all & f) | !keep;
     }
     if let Some(dec) = percent.then(|| decode_percent(line)).flatten() {
         out.push((0, line.len(), Encoding::Percent, dec));

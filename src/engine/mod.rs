@@ -17,6 +17,7 @@ pub mod placeholder;
 pub mod prefilter;
 #[doc(hidden)]
 pub mod reference;
+pub mod runs;
 pub mod verify;
 pub mod window;
 
@@ -85,15 +86,25 @@ pub struct Engine {
     /// Per rule: does an allowlist that can apply to it look at the line?
     /// Only then is the line text kept with each match (memory on huge files).
     needs_line: Vec<bool>,
-    /// Per rule, built with its regex: automata over the rule's required
-    /// literal sets ([`literals`]) that its keywords do not already imply.
-    /// A window lacking a string of any set holds no match and is skipped.
-    required: Vec<OnceLock<Vec<aho_corasick::AhoCorasick>>>,
+    /// Per rule, built with its regex: its exact window filters.
+    required: Vec<OnceLock<Filters>>,
     /// Per rule: the rules matched together with it (same regex, secret
     /// group and keywords, so the same windows and regex matches; only
     /// verification differs). Empty except for each group's first rule,
     /// the only one the prefilter and the regex pass see.
     members: Vec<Vec<usize>>,
+}
+
+/// The exact window filters of one rule: a window failing any holds no
+/// match of the rule's regex, which is then not run there.
+#[derive(Debug, Default)]
+struct Filters {
+    /// Required character runs ([`runs`]): `(class, length)`.
+    runs: Vec<(u8, usize)>,
+    /// Automata over the rule's required literal sets ([`literals`]) that
+    /// its keywords do not already imply: a window lacking a string of any
+    /// set is skipped.
+    literals: Vec<aho_corasick::AhoCorasick>,
 }
 
 /// Groups content rules that match identically (same regex source, secret
@@ -221,13 +232,14 @@ impl Engine {
             windows[r] = std::iter::once(0..data.len()).collect();
         }
         self.compile_pending(&windows);
+        let blob_runs = runs::BlobRuns::new(data);
         let mut out = Vec::new();
         for (r, ws) in windows.iter_mut().enumerate() {
             if ws.is_empty() {
                 continue;
             }
             window::normalize(ws);
-            self.run_rule(r, data, ws, &mut out);
+            self.run_rule(r, data, ws, &blob_runs, &mut out);
         }
         out.sort_by_key(|m| (m.start, m.end, m.rule));
         fill_positions(data, &mut out, &self.needs_line);
@@ -278,15 +290,16 @@ impl Engine {
         });
     }
 
-    /// Compiles rule `r`'s regex if needed and returns its required-literal
-    /// filters. Sets implied by the keywords (every keyword contains one of
-    /// the set's strings, so every window holds one) are left out: they
-    /// would never skip a window.
-    fn required_filter(&self, r: usize) -> &[aho_corasick::AhoCorasick] {
+    /// Compiles rule `r`'s regex if needed and returns its window filters:
+    /// required character runs and required-literal automata. Literal sets
+    /// implied by the keywords (every keyword contains one of the set's
+    /// strings, so every window holds one) are left out: they would never
+    /// skip a window.
+    fn required_filter(&self, r: usize) -> &Filters {
         self.required[r].get_or_init(|| {
             let rule = &self.rules.rules[r];
             let Some(Ok(re)) = rule.regex() else {
-                return Vec::new();
+                return Filters::default();
             };
             let kws: Vec<Vec<u8>> = rule
                 .keywords
@@ -299,7 +312,7 @@ impl Engine {
                         .iter()
                         .all(|k| set.iter().any(|x| memchr::memmem::find(k, x).is_some()))
             };
-            literals::required(re.as_str())
+            let literals = literals::required(re.as_str())
                 .into_iter()
                 .filter(|set| !implied(set))
                 .filter_map(|set| {
@@ -308,20 +321,35 @@ impl Engine {
                         .build(&set)
                         .ok()
                 })
-                .collect()
+                .collect();
+            Filters {
+                runs: runs::required(re.as_str()),
+                literals,
+            }
         })
     }
 
-    fn run_rule(&self, r: usize, data: &[u8], windows: &[Range<usize>], out: &mut Vec<Match>) {
+    fn run_rule(
+        &self,
+        r: usize,
+        data: &[u8],
+        windows: &[Range<usize>],
+        blob_runs: &runs::BlobRuns<'_>,
+        out: &mut Vec<Match>,
+    ) {
         let rule = &self.rules.rules[r];
         // A built-in regex that does not compile is caught by `rules check`
         // and the test suite; at scan time the rule is simply inert.
         let Some(Ok(re)) = rule.regex() else { return };
         let filters = self.required_filter(r);
         for w in windows {
+            // Exact: a match holds every required run, and a string of
+            // every required set.
+            if !filters.runs.iter().all(|&(k, n)| blob_runs.has(w, k, n)) {
+                continue;
+            }
             let hay = &data[w.clone()];
-            // Exact: a match contains a string of every required set.
-            if !filters.iter().all(|f| f.is_match(hay)) {
+            if !filters.literals.iter().all(|f| f.is_match(hay)) {
                 continue;
             }
             for caps in re.captures_iter(hay) {
