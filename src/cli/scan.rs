@@ -183,6 +183,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             s.value = None;
         }
     }
+    // The rules' compiled automata and match caches are done with: free
+    // them before the dependency check builds its inventory.
+    drop(scanner);
     let mut failing = report.findings.len();
     if args.deps {
         failing += check_deps(&args, &target, &mut report)?;

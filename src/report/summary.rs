@@ -210,28 +210,40 @@ fn generic_part(key: &str, value: &Value) -> Option<String> {
 /// A counter's label for a count of one: each plural noun in it made
 /// singular (`files skipped` → `file skipped`, `advisories` → `advisory`,
 /// `tag messages` → `tag message`). Words that are not plural nouns
-/// (`skipped`, `unsafe`, `utf16`) are kept.
+/// (`skipped`, `unsafe`, `utf16`) are kept, and so is everything after a
+/// preposition (`ecosystems without advisories` → `ecosystem without
+/// advisories`): only the counted noun phrase is singular.
 fn singular(label: &str) -> String {
+    let mut counted = true;
     label
         .split(' ')
-        .map(|word| match word {
-            "advisories" => "advisory",
-            "entries" => "entry",
-            "policies" => "policy",
-            "files" | "blobs" | "commits" | "messages" | "refs" | "records" | "licenses"
-            | "findings" | "lockfiles" | "packages" | "paths" | "rules" | "lines" | "secrets"
-            | "inputs" | "templates" | "errors" | "warnings" | "checks" | "tags" | "bytes"
-            | "chunks" | "objects" | "vulnerabilities" => {
-                if word == "vulnerabilities" {
-                    "vulnerability"
-                } else {
-                    &word[..word.len() - 1]
-                }
+        .map(|word| {
+            if matches!(word, "without" | "with" | "in" | "from" | "of" | "per") {
+                counted = false;
             }
-            other => other,
+            if counted {
+                singular_word(word)
+            } else {
+                word
+            }
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// One plural noun of a counter's label made singular; other words kept.
+fn singular_word(word: &str) -> &str {
+    match word {
+        "advisories" => "advisory",
+        "entries" => "entry",
+        "policies" => "policy",
+        "files" | "blobs" | "commits" | "messages" | "refs" | "records" | "licenses"
+        | "findings" | "lockfiles" | "packages" | "paths" | "rules" | "lines" | "secrets"
+        | "inputs" | "templates" | "errors" | "warnings" | "checks" | "tags" | "bytes"
+        | "chunks" | "objects" | "ecosystems" => &word[..word.len() - 1],
+        "vulnerabilities" => "vulnerability",
+        other => other,
+    }
 }
 
 /// `1 file`, `1,204 files`.
@@ -393,9 +405,10 @@ mod tests {
         report.scan.stats.set("tag_messages", 1);
         report.scan.stats.set("advisories", 1);
         report.scan.stats.set("refs_pushed", 2);
+        report.scan.stats.set("ecosystems_without_advisories", 1);
         assert_eq!(
             line(&report),
-            "No secrets found · 1 file scanned · 1 skipped (1 unsafe) · 1 advisory · 2 refs pushed · 1 tag message · 0.00 s"
+            "No secrets found · 1 file scanned · 1 skipped (1 unsafe) · 1 advisory · 1 ecosystem without advisories · 2 refs pushed · 1 tag message · 0.00 s"
         );
     }
 
