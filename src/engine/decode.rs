@@ -300,39 +300,9 @@ fn is_b64(c: u8) -> bool {
 
 /// The first maximal run of at least [`MIN_RUN`] base64-alphabet bytes
 /// starting at or after `from`, where `from` is 0 or just past a byte
-/// outside the alphabet: its span.
-///
-/// Skips ahead like Boyer-Moore: a run of `MIN_RUN` bytes starting in
-/// `i..=p` (`p = i + MIN_RUN - 1`) covers `p`, so a byte outside the
-/// alphabet at `p` rules out every start up to it; otherwise the bytes
-/// before `p` are checked backwards, and the first one outside the alphabet
-/// moves the earliest possible start past it. Source text, whose words are
-/// short, is crossed looking at a fraction of its bytes.
+/// outside the alphabet: its span (a skip-ahead scan, [`super::runs::next_run`]).
 fn next_b64_run(data: &[u8], from: usize) -> Option<(usize, usize)> {
-    let n = data.len();
-    // Invariant: `i == 0` or `data[i - 1]` is outside the alphabet.
-    let mut i = from;
-    while i + MIN_RUN <= n {
-        let p = i + MIN_RUN - 1;
-        if !is_b64(data[p]) {
-            i = p + 1;
-            continue;
-        }
-        let mut j = p;
-        while j > i && is_b64(data[j - 1]) {
-            j -= 1;
-        }
-        if j > i {
-            i = j;
-            continue;
-        }
-        let mut e = p + 1;
-        while e < n && is_b64(data[e]) {
-            e += 1;
-        }
-        return Some((i, e));
-    }
-    None
+    super::runs::next_run(data, from, MIN_RUN, is_b64)
 }
 
 /// Base64, hex and percent-encoded segments of one line.

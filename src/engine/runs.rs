@@ -286,18 +286,40 @@ impl BlobRuns<'_> {
     }
 }
 
-/// Maximal runs of at least `m` bytes of level `<= k` in `data`, by a
-/// skip-ahead scan: a run of `m` bytes starting in `i..=p` (`p = i + m - 1`)
-/// covers `p`, so a byte of higher level at `p` rules out every start up to
-/// it; otherwise the bytes before `p` are checked backwards, and the first
-/// one of higher level moves the earliest possible start past it.
+/// Maximal runs of at least `m` bytes of level `<= k` in `data`
+/// ([`next_run`]).
 fn scan(data: &[u8], k: u8, m: usize) -> Vec<Range<usize>> {
     let ok = |c: u8| LEVEL[usize::from(c)] <= k;
-    let m = m.max(1);
-    let n = data.len();
     let mut out = Vec::new();
-    // Invariant: `i == 0` or `data[i - 1]` is of higher level.
     let mut i = 0usize;
+    while let Some((start, end)) = next_run(data, i, m.max(1), ok) {
+        out.push(start..end);
+        // `data[end]` fails `ok` (or is past the end): the invariant holds.
+        i = end + 1;
+    }
+    out
+}
+
+/// The first maximal run of at least `m` (≥ 1) bytes that satisfy `ok`,
+/// starting at or after `from`, where `from` is 0 or just past a byte that
+/// fails `ok`: its span.
+///
+/// Skips ahead like Boyer-Moore: a run of `m` bytes starting in `i..=p`
+/// (`p = i + m - 1`) covers `p`, so a failing byte at `p` rules out every
+/// start up to it; otherwise the bytes before `p` are checked backwards,
+/// and the first failing one moves the earliest possible start past it.
+/// Source text, whose words are short, is crossed looking at a fraction of
+/// its bytes.
+#[inline]
+pub(super) fn next_run(
+    data: &[u8],
+    from: usize,
+    m: usize,
+    ok: impl Fn(u8) -> bool,
+) -> Option<(usize, usize)> {
+    let n = data.len();
+    // Invariant: `i == 0` or `data[i - 1]` fails `ok`.
+    let mut i = from;
     while i + m <= n {
         let p = i + m - 1;
         if !ok(data[p]) {
@@ -316,10 +338,9 @@ fn scan(data: &[u8], k: u8, m: usize) -> Vec<Range<usize>> {
         while e < n && ok(data[e]) {
             e += 1;
         }
-        out.push(i..e);
-        i = e + 1;
+        return Some((i, e));
     }
-    out
+    None
 }
 
 #[cfg(test)]
