@@ -613,14 +613,7 @@ mod tests {
 
     #[test]
     fn run_scan_matches_the_byte_by_byte_scan() {
-        // xorshift64*, deterministic.
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        };
+        let mut next = crate::engine::tests::xorshift();
         let texts = [
             "password=Xq7Lm2Rz9Tw4",
             "tok_q8w7e6r5t4y3",

@@ -389,13 +389,7 @@ mod tests {
 
     #[test]
     fn skip_scan_matches_the_plain_scan() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        };
+        let mut next = crate::engine::tests::xorshift();
         let alphabet = b"a0Zq_-+/.~:;! \n\x80\x00";
         for _ in 0..2000 {
             let len = (next() % 200) as usize;

@@ -191,3 +191,15 @@ fn rules_sharing_a_regex_are_grouped_only_when_groups_and_keywords_agree() {
         .collect();
     assert_eq!(ids, vec![0, 1, 2, 3, 5]);
 }
+
+/// A deterministic xorshift64* generator for the engine's randomised
+/// differential tests (`runs`, `decode`).
+pub(super) fn xorshift() -> impl FnMut() -> u64 {
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    move || {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
