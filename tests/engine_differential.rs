@@ -268,8 +268,11 @@ const NOISE: &[&str] = &[
 ];
 
 /// Generated blobs: samples of every built-in rule among keywords of other
-/// rules, assignments, noise, CRLF endings, long lines and repeats.
-fn generated(set: &RuleSet, seed: u64) -> Vec<Vec<u8>> {
+/// rules, assignments, noise, CRLF endings, long lines and repeats. With
+/// `spread`, up to a few KiB of noise lines separate the samples, so that
+/// windows are wide and hits sparse: the engine then verifies rules around
+/// their hits (anchored), which this compares with the window scan.
+fn generated_with(set: &RuleSet, seed: u64, spread: bool) -> Vec<Vec<u8>> {
     let mut rng = Rng(seed);
     let hirs: Vec<Option<Hir>> = set
         .rules
@@ -323,12 +326,47 @@ fn generated(set: &RuleSet, seed: u64) -> Vec<Vec<u8>> {
             4 => blob.extend_from_slice(&b"a".repeat(rng.below(3000))),
             _ => blob.push(b'\n'),
         }
+        if spread {
+            let target = blob.len() + rng.below(4000);
+            while blob.len() < target {
+                blob.extend_from_slice(NOISE[rng.below(NOISE.len())].as_bytes());
+                blob.extend_from_slice(if rng.below(8) == 0 { b"\r\n" } else { b"\n" });
+            }
+        }
         if n % 40 == 39 {
             blobs.push(std::mem::take(&mut blob));
         }
     }
     blobs.push(blob);
     blobs
+}
+
+/// [`generated_with`], samples packed.
+fn generated(set: &RuleSet, seed: u64) -> Vec<Vec<u8>> {
+    generated_with(set, seed, false)
+}
+
+/// Samples far apart (wide windows, sparse hits): the anchored path.
+#[test]
+fn spread_generated_findings_match_the_reference_scan() {
+    let scanner = builtin();
+    let set = scanner.rules();
+    let reference = Reference::new(set);
+    let (mut blobs, mut matches) = (0usize, 0usize);
+    for seed in [0xD1B5_4A32_D192_ED03u64, 1234] {
+        for (i, data) in generated_with(set, seed, true).iter().enumerate() {
+            matches += compare(
+                &scanner,
+                &reference,
+                &format!("spread seed {seed:x} blob {i}"),
+                data,
+            )
+            .len();
+            blobs += 1;
+        }
+    }
+    eprintln!("compared {blobs} spread generated blobs, {matches} matches");
+    assert!(matches > set.rules.len() / 3, "only {matches} matches");
 }
 
 #[test]

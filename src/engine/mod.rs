@@ -29,6 +29,15 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+/// The fixed cost of one anchored regex search, in bytes of window scan it
+/// is worth (call set-up, span filter): windows where hits are so dense
+/// that their spans would cost more than the window are scanned whole.
+const ANCHOR_CALL_COST: usize = 256;
+
+/// The assumed span, in bytes, of one anchored search of a one-line rule
+/// without a length bound (a typical line), for the cost comparison.
+const LINE_SPAN_COST: usize = 160;
+
 /// Longest line text kept with a match, on each side of it (for `regexTarget = "line"`).
 const LINE_CONTEXT: usize = 1 << 10;
 
@@ -105,6 +114,10 @@ struct Filters {
     /// its keywords do not already imply: a window lacking a string of any
     /// set is skipped.
     literals: Vec<aho_corasick::AhoCorasick>,
+    /// Set when every match holds a keyword hit and is bounded in length
+    /// or confined to a line ([`literals::anchor`]): the regex then runs
+    /// around the hits only ([`Engine::run_anchored`]).
+    anchor: Option<literals::Anchor>,
 }
 
 /// Groups content rules that match identically (same regex source, secret
@@ -200,6 +213,8 @@ impl Engine {
     /// Every rule match in `data`, sorted by position then rule.
     pub fn find(&self, data: &[u8]) -> Vec<Match> {
         let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.rules.rules.len()];
+        // Per rule, its keyword hits (start, end), for anchored verification.
+        let mut hits: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.rules.len()];
         let mut cache: Option<HitWindows> = None;
         self.prefilter.for_each_hit(data, |hit| {
             // Hits of several keywords at one spot share their windows.
@@ -226,6 +241,7 @@ impl Engine {
                     single.clone()
                 };
                 window::push_merged(&mut windows[r], w);
+                hits[r].push((hit.start, hit.end));
             }
         });
         for &r in self.prefilter.keywordless() {
@@ -239,7 +255,7 @@ impl Engine {
                 continue;
             }
             window::normalize(ws);
-            self.run_rule(r, data, ws, &blob_runs, &mut out);
+            self.run_rule(r, data, ws, &mut hits[r], &blob_runs, &mut out);
         }
         out.sort_by_key(|m| (m.start, m.end, m.rule));
         fill_positions(data, &mut out, &self.needs_line);
@@ -325,6 +341,7 @@ impl Engine {
             Filters {
                 runs: runs::required(re.as_str()),
                 literals,
+                anchor: literals::anchor(re.as_str(), &rule.keywords),
             }
         })
     }
@@ -334,6 +351,7 @@ impl Engine {
         r: usize,
         data: &[u8],
         windows: &[Range<usize>],
+        hits: &mut [(usize, usize)],
         blob_runs: &runs::BlobRuns<'_>,
         out: &mut Vec<Match>,
     ) {
@@ -342,53 +360,198 @@ impl Engine {
         // and the test suite; at scan time the rule is simply inert.
         let Some(Ok(re)) = rule.regex() else { return };
         let filters = self.required_filter(r);
+        if filters.anchor.is_some() {
+            hits.sort_unstable();
+        }
+        let mut next_hit = 0;
         for w in windows {
+            // The rule's hits inside this window (every hit lies inside the
+            // merged window its own window joined).
+            let first = next_hit;
+            while hits.get(next_hit).is_some_and(|h| h.0 < w.end) {
+                next_hit += 1;
+            }
+            let w_hits = &hits[first..next_hit];
             // Exact: a match holds every required run, and a string of
             // every required set.
             if !filters.runs.iter().all(|&(k, n)| blob_runs.has(w, k, n)) {
                 continue;
             }
             let hay = &data[w.clone()];
+            if let Some(anchor) = filters.anchor {
+                // Sparse hits: verify around each; dense ones: one scan of
+                // the window costs less than overlapping spans.
+                let span = anchor.reach.map_or(LINE_SPAN_COST, |n| 2 * n);
+                if w_hits.len().saturating_mul(span + ANCHOR_CALL_COST) < hay.len() {
+                    self.run_anchored(
+                        r,
+                        re,
+                        w,
+                        w_hits,
+                        anchor,
+                        &filters.runs,
+                        blob_runs,
+                        data,
+                        out,
+                    );
+                    continue;
+                }
+            }
             if !filters.literals.iter().all(|f| f.is_match(hay)) {
                 continue;
             }
             for caps in re.captures_iter(hay) {
-                let Some(whole) = caps.get(0) else { continue };
-                let secret = match rule.secret_group {
-                    Some(g) => caps.get(g),
-                    None => (1..caps.len())
-                        .filter_map(|i| caps.get(i))
-                        .find(|m| !m.is_empty())
-                        .or(Some(whole)),
+                self.push_match(r, &caps, w.start, out);
+            }
+        }
+    }
+
+    /// Verifies rule `r` in window `w` around its keyword hits `w_hits`
+    /// (sorted by start, absolute offsets), given that every match holds a
+    /// hit and is at most `anchor.reach` bytes long and/or confined to one
+    /// line. Finds exactly the matches of the regex iterated over the whole
+    /// window (`captures_iter` on `data[w]`), searching only near hits:
+    ///
+    /// - from a position `p`, the next match starts at or after `p` and
+    ///   holds a hit starting at or after `p`; for the first such hit `h`,
+    ///   it starts no earlier than `h - reach`, nor before `h`'s line (a
+    ///   one-line match in an earlier line would hold an earlier hit). The
+    ///   search starts there (`captures_at`: look-behind still sees the
+    ///   bytes before it);
+    /// - the haystack is cut at the end of `h`'s line (for one-line rules:
+    ///   no match crosses it and the assertions allowed see the same there)
+    ///   or the window's end: cuts that change nothing. With a reach, it is
+    ///   cut earlier, at `e = hit end + reach + 1`; a match found at `s`
+    ///   with `s + reach < e` is then still the window scan's match (every
+    ///   candidate at or before `s` ends before the cut), otherwise `e`
+    ///   grows to `s + reach + 1` and the search repeats;
+    /// - no match found: none starts before the exact cut, or before
+    ///   `e - reach` for an early cut, so the search resumes from there.
+    #[allow(clippy::too_many_arguments)]
+    fn run_anchored(
+        &self,
+        r: usize,
+        re: &regex::bytes::Regex,
+        w: &Range<usize>,
+        w_hits: &[(usize, usize)],
+        anchor: literals::Anchor,
+        required_runs: &[(u8, usize)],
+        blob_runs: &runs::BlobRuns<'_>,
+        data: &[u8],
+        out: &mut Vec<Match>,
+    ) {
+        let hay = &data[w.clone()];
+        let len = hay.len();
+        let mut p = 0usize;
+        let mut i = 0usize;
+        while p < len {
+            // First hit starting at or after `p`.
+            while w_hits.get(i).is_some_and(|h| h.0 < w.start + p) {
+                i += 1;
+            }
+            let Some(&(hs, he)) = w_hits.get(i) else {
+                return;
+            };
+            let (hs, he) = (hs - w.start, he.min(w.end) - w.start);
+            let (mut lo, exact_end) = if anchor.line {
+                let ls = memchr::memrchr(b'\n', &hay[..hs]).map_or(0, |q| q + 1);
+                let le = memchr::memchr(b'\n', &hay[hs..]).map_or(len, |q| hs + q);
+                (p.max(ls), le)
+            } else {
+                (p, len)
+            };
+            let mut e = exact_end;
+            if let Some(reach) = anchor.reach {
+                lo = lo.max(hs.saturating_sub(reach));
+                e = e.min(he.saturating_add(reach + 1));
+            }
+            loop {
+                // Exact span filter: a match inside lo..e holds every
+                // required run there.
+                let span = w.start + lo..w.start + e;
+                let runs_ok = required_runs
+                    .iter()
+                    .all(|&(k, n)| blob_runs.has(&span, k, n));
+                let caps = if runs_ok && lo < e {
+                    re.captures_at(&hay[..e], lo)
+                } else {
+                    None
                 };
-                let Some(secret) = secret.filter(|m| !m.is_empty()) else {
-                    continue;
-                };
-                let bytes = secret.as_bytes();
-                for &member in &self.members[r] {
-                    let Some(m) = verify::accept(&self.rules.rules[member], bytes) else {
-                        continue;
-                    };
-                    let (start, end) = (w.start + whole.start(), w.start + whole.end());
-                    out.push(Match {
-                        rule: member,
-                        start,
-                        end,
-                        line: 0,
-                        end_line: 0,
-                        column: 0,
-                        secret: bytes.to_vec(),
-                        entropy: m.entropy,
-                        confidence: m.confidence,
-                        decoded: None,
-                        inline_allowed: false,
-                        secret_start: w.start + secret.start(),
-                        secret_end: w.start + secret.end(),
-                        matched: whole.as_bytes().to_vec(),
-                        line_text: Vec::new(),
-                    });
+                let found = caps
+                    .as_ref()
+                    .and_then(|c| c.get(0))
+                    .map(|m| (m.start(), m.end()));
+                match (found, anchor.reach) {
+                    (Some((s, end)), reach)
+                        if e == exact_end || reach.is_some_and(|n| s + n < e) =>
+                    {
+                        if let Some(caps) = &caps {
+                            self.push_match(r, caps, w.start, out);
+                        }
+                        p = end.max(s + 1);
+                        break;
+                    }
+                    (Some((s, _)), Some(reach)) => e = exact_end.min(s + reach + 1),
+                    (None, reach) => {
+                        p = match reach {
+                            Some(n) if e < exact_end => p.max(e - n),
+                            // Nothing up to the exact cut: resume there
+                            // (past the `\n` of a one-line rule).
+                            _ if exact_end == len => return,
+                            _ => exact_end,
+                        };
+                        break;
+                    }
+                    // Unreachable: without a reach the cut is exact.
+                    (Some(_), None) => return,
                 }
             }
+        }
+    }
+
+    /// Turns one regex match of rule `r` (group leader) in a haystack that
+    /// starts at `base` into matches of the group's members that accept it.
+    fn push_match(
+        &self,
+        r: usize,
+        caps: &regex::bytes::Captures<'_>,
+        base: usize,
+        out: &mut Vec<Match>,
+    ) {
+        let rule = &self.rules.rules[r];
+        let Some(whole) = caps.get(0) else { return };
+        let secret = match rule.secret_group {
+            Some(g) => caps.get(g),
+            None => (1..caps.len())
+                .filter_map(|i| caps.get(i))
+                .find(|m| !m.is_empty())
+                .or(Some(whole)),
+        };
+        let Some(secret) = secret.filter(|m| !m.is_empty()) else {
+            return;
+        };
+        let bytes = secret.as_bytes();
+        for &member in &self.members[r] {
+            let Some(m) = verify::accept(&self.rules.rules[member], bytes) else {
+                continue;
+            };
+            out.push(Match {
+                rule: member,
+                start: base + whole.start(),
+                end: base + whole.end(),
+                line: 0,
+                end_line: 0,
+                column: 0,
+                secret: bytes.to_vec(),
+                entropy: m.entropy,
+                confidence: m.confidence,
+                decoded: None,
+                inline_allowed: false,
+                secret_start: base + secret.start(),
+                secret_end: base + secret.end(),
+                matched: whole.as_bytes().to_vec(),
+                line_text: Vec::new(),
+            });
         }
     }
 }

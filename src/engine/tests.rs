@@ -203,3 +203,39 @@ pub(super) fn xorshift() -> impl FnMut() -> u64 {
         x.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 }
+
+/// Hits far apart in wide windows take the anchored path: its matches are
+/// those of the window scan, look-behind at the span start included.
+#[test]
+fn anchored_verification_finds_what_the_window_scan_finds() {
+    let e = engine(vec![
+        rule("bounded", r"\bzq_[a-z0-9]{12}\b", &["zq_"]),
+        rule(
+            "line",
+            r"(?m)^ZQTOKEN[ \t]*=[ \t]*(\w{10,})[ \t]*$",
+            &["zqtoken"],
+        ),
+    ]);
+    let filler = "lorem ipsum dolor sit amet\n".repeat(120);
+    let text = format!(
+        "{filler}a zq_abcdefghij12 b\n{filler}xzq_abcdefghij12 no boundary\n{filler}\
+         ZQTOKEN = value123456789   \n{filler}  ZQTOKEN = indented1234\n{filler}zq_short\n"
+    );
+    let got: Vec<(String, String)> = e
+        .find(text.as_bytes())
+        .into_iter()
+        .map(|m| {
+            (
+                e.rules().rules[m.rule].id.clone(),
+                String::from_utf8_lossy(&m.secret).into_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("bounded".to_string(), "zq_abcdefghij12".to_string()),
+            ("line".to_string(), "value123456789".to_string()),
+        ]
+    );
+}
