@@ -239,3 +239,45 @@ fn shallow_clones_scan_what_exists_and_say_history_is_truncated() {
         "{warnings}"
     );
 }
+
+/// Enough commits that attribution diffs them in parallel: every secret is
+/// still attributed to the commit that introduced it.
+#[test]
+fn attribution_over_many_commits_names_each_introducing_commit() {
+    let t = TestRepo::new();
+    let mut introduced = Vec::new();
+    for i in 0..150u32 {
+        t.add(&format!("notes/n{}.txt", i % 7), &format!("note {i}\n"));
+        if i % 37 == 5 {
+            t.add(
+                &format!("conf/c{i}.env"),
+                &format!("X=1\nTOKEN={}\n", secret(100 + i)),
+            );
+        }
+        let c = t.commit(&format!("commit {i}"));
+        if i % 37 == 5 {
+            introduced.push((format!("conf/c{i}.env"), c.to_string()));
+        }
+    }
+    let (code, report) = t.json(&["scan", "--history", "--no-cache"]);
+    assert_eq!(code, 1);
+    let mut got: Vec<(String, String)> = findings(&report)
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                f["location"]["commit"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    introduced.sort();
+    assert_eq!(got, introduced, "{report:#}");
+    assert_eq!(stat(&report, "commits"), 150);
+}

@@ -56,6 +56,61 @@ pub struct HistoryOptions {
     pub cache_dir: Option<PathBuf>,
 }
 
+/// The (path, blob) pairs that each commit of `ids` introduces (see
+/// [`introduced_blobs`]) and `keep` selects, in the order of `ids`. The
+/// diffs run in parallel, one repository handle per worker; on failure the
+/// error of the earliest failing commit is returned, as a serial loop would.
+fn introduced_in_parallel(
+    repository: &Repository,
+    ids: &[Oid],
+    keep: &(dyn Fn(&Oid) -> bool + Sync),
+) -> Result<Vec<cache::Intros>, GitError> {
+    let diff_one = |repo: &Repository, id: Oid| -> Result<cache::Intros, GitError> {
+        let commit = repo
+            .find_commit(id)
+            .git_context(|| format!("reading commit {id}"))?;
+        Ok(introduced_blobs(repo, &commit)?
+            .into_iter()
+            .filter(|c| keep(&c.id))
+            .map(|c| (c.path, c.id))
+            .collect())
+    };
+    let threads = rayon::current_num_threads();
+    if ids.len() < 64 || threads < 2 {
+        return ids.iter().map(|&id| diff_one(repository, id)).collect();
+    }
+    const CHUNK: usize = 16;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::OnceLock<Result<cache::Intros, GitError>>> =
+        ids.iter().map(|_| std::sync::OnceLock::new()).collect();
+    let work = |repo: &Repository| loop {
+        let start = next.fetch_add(CHUNK, std::sync::atomic::Ordering::Relaxed);
+        if start >= ids.len() {
+            break;
+        }
+        for i in start..ids.len().min(start + CHUNK) {
+            let _ = slots[i].set(diff_one(repo, ids[i]));
+        }
+    };
+    let git_dir = repository.path().to_path_buf();
+    rayon::broadcast(|_| {
+        // A worker that cannot open the repository takes no work; the
+        // calling thread finishes whatever is left.
+        if let Ok(own) = Repository::open(&git_dir) {
+            work(&own);
+        }
+    });
+    work(repository);
+    slots
+        .into_iter()
+        .zip(ids)
+        .map(|(slot, &id)| match slot.into_inner() {
+            Some(r) => r,
+            None => diff_one(repository, id),
+        })
+        .collect()
+}
+
 /// Hashes object ids by their leading bytes: they are already uniformly
 /// distributed, so SipHash would only cost time on sets of millions of ids.
 #[derive(Default)]
@@ -263,13 +318,30 @@ pub fn scan_history(
     // introducing one are recorded as if it matched (diffed again next time,
     // when the blob is read again).
     let unreadable: OidSet = scan.unreadable.iter().copied().collect();
+    // A commit cached as introducing no matching blob introduces none:
+    // blobs are immutable and the rules are those of the cache.
+    let check = |id: &Oid| {
+        old_flags
+            .get(id)
+            .is_none_or(|f| f & cache::INTRODUCES_MATCHED != 0)
+    };
+    let attributing = !(scan.matches.is_empty() && unreadable.is_empty());
+    // The commits to diff, diffed in parallel (each diff is independent);
+    // their findings are then added in commit order below.
+    let to_diff: Vec<Oid> = if attributing {
+        commits
+            .iter()
+            .filter(|id| check(id) && !old_intros.contains_key(id))
+            .copied()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let keep = |c: &Oid| scan.matches.contains_key(c) || unreadable.contains(c);
+    let mut diffs = introduced_in_parallel(repository, &to_diff, &keep)?.into_iter();
+    drop(to_diff);
     for (n, &id) in commits.iter().enumerate() {
-        // A commit cached as introducing no matching blob introduces none:
-        // blobs are immutable and the rules are those of the cache.
-        let check = old_flags
-            .get(&id)
-            .is_none_or(|f| f & cache::INTRODUCES_MATCHED != 0);
-        if !check || (scan.matches.is_empty() && unreadable.is_empty()) {
+        if !attributing || !check(&id) {
             continue;
         }
         let changed = match old_intros.remove(&id) {
@@ -277,14 +349,7 @@ pub fn scan_history(
             Some(list) => list,
             None => {
                 diffed += 1;
-                let commit = repository
-                    .find_commit(id)
-                    .git_context(|| format!("reading commit {id}"))?;
-                introduced_blobs(repository, &commit)?
-                    .into_iter()
-                    .filter(|c| scan.matches.contains_key(&c.id) || unreadable.contains(&c.id))
-                    .map(|c| (c.path, c.id))
-                    .collect()
+                diffs.next().unwrap_or_default()
             }
         };
         if changed.is_empty() {
