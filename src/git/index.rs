@@ -101,8 +101,27 @@ pub fn read(path: &Path) -> Result<FastIndex, IndexError> {
     if std::fs::symlink_metadata(path).is_err() {
         return Err(IndexError::Unsupported("no index file"));
     }
-    let data = crate::source::read::read_small(path, None, MAX_INDEX_BYTES)
-        .map_err(|r| IndexError::Corrupt(format!("{}: {r}", crate::escape::path(path))))?;
+    let refused = |r: crate::source::read::OpenRefusal| {
+        IndexError::Corrupt(format!("{}: {r}", crate::escape::path(path)))
+    };
+    let (file, size) = crate::source::read::open_regular(path, None).map_err(refused)?;
+    if size > MAX_INDEX_BYTES {
+        return Err(refused(crate::source::read::OpenRefusal::Io(format!(
+            "{size} bytes, over the {MAX_INDEX_BYTES}-byte limit for this file"
+        ))));
+    }
+    // Sized up front: the index is read on every pre-commit run, and a
+    // growing buffer would copy it a dozen times on the way.
+    let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    use std::io::Read;
+    file.take(MAX_INDEX_BYTES.saturating_add(1))
+        .read_to_end(&mut data)
+        .map_err(|e| refused(crate::source::read::OpenRefusal::Io(e.to_string())))?;
+    if data.len() as u64 > MAX_INDEX_BYTES {
+        return Err(refused(crate::source::read::OpenRefusal::Io(format!(
+            "grew past the {MAX_INDEX_BYTES}-byte limit for this file while being read"
+        ))));
+    }
     parse(&data)
 }
 

@@ -6,6 +6,7 @@
 
 use super::config::{build_rule, convert_allowlist, RawAllowlist, RuleParts};
 use super::{ConfigError, RuleSet};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -89,14 +90,14 @@ impl BuiltinRule {
             keywords: strings(self.keywords),
             path: self.path.map(str::to_string),
             tags: strings(self.tags),
-            severity: self.severity.map(str::to_string),
+            severity: self.severity.map(Cow::Borrowed),
             help: self.help.map(str::to_string),
             examples: strings(self.examples),
             negative_examples: strings(self.negative_examples),
             references: strings(self.references),
             provider: self.provider.map(str::to_string),
-            checksum: self.checksum.map(str::to_string),
-            confidence: self.confidence.map(str::to_string),
+            checksum: self.checksum.map(Cow::Borrowed),
+            confidence: self.confidence.map(Cow::Borrowed),
             allowlists: self.allowlists.iter().map(BuiltinAllowlist::raw).collect(),
         }
     }

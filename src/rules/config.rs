@@ -21,6 +21,7 @@ use crate::allow::{Allowlist, Condition, RegexTarget};
 use crate::engine::checksum::Checksum;
 use crate::finding::Severity;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -103,14 +104,15 @@ pub(crate) struct RuleParts {
     pub(crate) keywords: Vec<String>,
     pub(crate) path: Option<String>,
     pub(crate) tags: Vec<String>,
-    pub(crate) severity: Option<String>,
+    /// Parsed, not stored: borrowed for the built-in rules.
+    pub(crate) severity: Option<Cow<'static, str>>,
     pub(crate) help: Option<String>,
     pub(crate) examples: Vec<String>,
     pub(crate) negative_examples: Vec<String>,
     pub(crate) references: Vec<String>,
     pub(crate) provider: Option<String>,
-    pub(crate) checksum: Option<String>,
-    pub(crate) confidence: Option<String>,
+    pub(crate) checksum: Option<Cow<'static, str>>,
+    pub(crate) confidence: Option<Cow<'static, str>>,
     pub(crate) allowlists: Vec<RawAllowlist>,
 }
 
@@ -380,14 +382,14 @@ fn convert(
             keywords: r.keywords,
             path: r.path,
             tags: r.tags,
-            severity: r.severity,
+            severity: r.severity.map(Cow::Owned),
             help: r.help,
             examples: r.examples,
             negative_examples: r.negative_examples,
             references: r.references,
             provider: r.provider,
-            checksum: r.checksum,
-            confidence: r.confidence,
+            checksum: r.checksum.map(Cow::Owned),
+            confidence: r.confidence.map(Cow::Owned),
             allowlists: r.allowlist.into_iter().chain(r.allowlists).collect(),
         };
         if out.iter().any(|o| o.id == parts.id) {
@@ -488,7 +490,8 @@ pub(crate) fn build_rule(
         }
         allowlists.push(convert_allowlist(a).map_err(&err)?);
     }
-    let mut rule = Rule::new(id.clone());
+    // Moves, not copies: this runs for every built-in rule at start-up.
+    let mut rule = Rule::new(String::new());
     rule.description = r.description.unwrap_or_default();
     rule.regex_source = regex;
     rule.secret_group = secret_group;
@@ -496,8 +499,11 @@ pub(crate) fn build_rule(
     rule.keywords = r
         .keywords
         .into_iter()
-        .map(|k| k.to_ascii_lowercase())
         .filter(|k| !k.is_empty())
+        .map(|mut k| {
+            k.make_ascii_lowercase();
+            k
+        })
         .collect();
     rule.path_source = path_re;
     rule.tags = r.tags;
@@ -511,11 +517,20 @@ pub(crate) fn build_rule(
     rule.checksum = checksum;
     rule.confidence_set = confidence;
     rule.allowlists = allowlists;
-    rule.origin = path.display().to_string();
+    rule.origin = match path.to_str() {
+        Some(p) => p.to_string(),
+        None => path.display().to_string(),
+    };
+    rule.id = id;
     if validate {
         // Validate what the user wrote now, so a bad regex fails the run
         // up front with the rule id rather than silently never matching.
-        rule.compile_all().map_err(&err)?;
+        rule.compile_all().map_err(|reason| ConfigError::Rule {
+            path: path.to_path_buf(),
+            line,
+            rule: rule.id.clone(),
+            reason,
+        })?;
     }
     Ok(rule)
 }
