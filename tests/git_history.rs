@@ -240,8 +240,9 @@ fn shallow_clones_scan_what_exists_and_say_history_is_truncated() {
     );
 }
 
-/// Enough commits that attribution diffs them in parallel: every secret is
-/// still attributed to the commit that introduced it.
+/// Enough commits that attribution and message scanning run in parallel:
+/// every secret, in a file or a commit message, is still attributed to the
+/// commit that introduced it.
 #[test]
 fn attribution_over_many_commits_names_each_introducing_commit() {
     let t = TestRepo::new();
@@ -254,9 +255,17 @@ fn attribution_over_many_commits_names_each_introducing_commit() {
                 &format!("X=1\nTOKEN={}\n", secret(100 + i)),
             );
         }
-        let c = t.commit(&format!("commit {i}"));
+        let message = if i % 41 == 3 {
+            format!("commit {i}\n\nTOKEN={}\n", secret(300 + i))
+        } else {
+            format!("commit {i}")
+        };
+        let c = t.commit(&message);
         if i % 37 == 5 {
             introduced.push((format!("conf/c{i}.env"), c.to_string()));
+        }
+        if i % 41 == 3 {
+            introduced.push(("<commit message>".to_string(), c.to_string()));
         }
     }
     let (code, report) = t.json(&["scan", "--history", "--no-cache"]);

@@ -57,15 +57,14 @@ pub struct HistoryOptions {
 }
 
 /// The (path, blob) pairs that each commit of `ids` introduces (see
-/// [`introduced_blobs`]) and `keep` selects, in the order of `ids`. The
-/// diffs run in parallel, one repository handle per worker; on failure the
-/// error of the earliest failing commit is returned, as a serial loop would.
+/// [`introduced_blobs`]) and `keep` selects, in the order of `ids`, diffed
+/// in parallel ([`super::per_commit`]).
 fn introduced_in_parallel(
     repository: &Repository,
     ids: &[Oid],
     keep: &(dyn Fn(&Oid) -> bool + Sync),
 ) -> Result<Vec<cache::Intros>, GitError> {
-    let diff_one = |repo: &Repository, id: Oid| -> Result<cache::Intros, GitError> {
+    super::per_commit(repository, ids, &|repo, id| {
         let commit = repo
             .find_commit(id)
             .git_context(|| format!("reading commit {id}"))?;
@@ -74,41 +73,7 @@ fn introduced_in_parallel(
             .filter(|c| keep(&c.id))
             .map(|c| (c.path, c.id))
             .collect())
-    };
-    let threads = rayon::current_num_threads();
-    if ids.len() < 64 || threads < 2 {
-        return ids.iter().map(|&id| diff_one(repository, id)).collect();
-    }
-    const CHUNK: usize = 16;
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::OnceLock<Result<cache::Intros, GitError>>> =
-        ids.iter().map(|_| std::sync::OnceLock::new()).collect();
-    let work = |repo: &Repository| loop {
-        let start = next.fetch_add(CHUNK, std::sync::atomic::Ordering::Relaxed);
-        if start >= ids.len() {
-            break;
-        }
-        for i in start..ids.len().min(start + CHUNK) {
-            let _ = slots[i].set(diff_one(repo, ids[i]));
-        }
-    };
-    let git_dir = repository.path().to_path_buf();
-    rayon::broadcast(|_| {
-        // A worker that cannot open the repository takes no work; the
-        // calling thread finishes whatever is left.
-        if let Ok(own) = Repository::open(&git_dir) {
-            work(&own);
-        }
-    });
-    work(repository);
-    slots
-        .into_iter()
-        .zip(ids)
-        .map(|(slot, &id)| match slot.into_inner() {
-            Some(r) => r,
-            None => diff_one(repository, id),
-        })
-        .collect()
+    })
 }
 
 /// Hashes object ids by their leading bytes: they are already uniformly
@@ -416,10 +381,31 @@ pub fn scan_history(
     // failclosed (issue 9.6, 9.7): commit messages, tag messages, and the
     // blobs and trees that tags point at.
     let mut messages = 0u64;
+    // Messages not known from the cache are scanned in parallel; their
+    // findings are added in commit order.
+    let known_message = |id: &Oid| {
+        old_flags
+            .get(id)
+            .is_some_and(|&f| f & cache::MSG_MATCHED == 0)
+    };
+    let to_read: Vec<Oid> = commits
+        .iter()
+        .filter(|id| !known_message(id))
+        .copied()
+        .collect();
+    let mut read = super::per_commit(repository, &to_read, &|repo, id| {
+        super::message::find_in_message(repo, id, scanner)
+    })?
+    .into_iter();
+    drop(to_read);
     for (n, &id) in commits.iter().enumerate() {
         let (nonempty, matched) = match old_flags.get(&id) {
             Some(&f) if f & cache::MSG_MATCHED == 0 => (f & cache::MSG_NONEMPTY != 0, false),
-            _ => super::message::scan_commit_message(repository, id, scanner, &mut set)?,
+            _ => {
+                let (nonempty, matches) = read.next().unwrap_or_default();
+                super::message::add_message_findings(repository, id, scanner, &matches, &mut set)?;
+                (nonempty, !matches.is_empty())
+            }
         };
         messages += u64::from(nonempty);
         if nonempty {

@@ -70,49 +70,65 @@ pub fn commit_meta(scanner: &Scanner, commit: &Commit<'_>) -> CommitMeta {
     meta
 }
 
-/// Scans the message of every commit in `commits` (oldest first) and adds
-/// the findings to `set`. Returns how many messages were scanned.
+/// Scans the messages of `commits` (in parallel, see
+/// [`super::per_commit`]) and adds their findings to `set` in commit
+/// order. Returns how many messages were non-empty.
 pub fn scan_commit_messages(
     repository: &Repository,
     commits: &[Oid],
     scanner: &Scanner,
     set: &mut FindingSet,
 ) -> Result<u64, GitError> {
+    let found = super::per_commit(repository, commits, &|repo, id| {
+        find_in_message(repo, id, scanner)
+    })?;
     let mut scanned = 0;
-    for &id in commits {
-        if scan_commit_message(repository, id, scanner, set)?.0 {
-            scanned += 1;
-        }
+    for (&id, (nonempty, matches)) in commits.iter().zip(found) {
+        scanned += u64::from(nonempty);
+        add_message_findings(repository, id, scanner, &matches, set)?;
     }
     Ok(scanned)
 }
 
-/// Scans the message of commit `id` and adds its findings to `set`.
-/// Returns (the message is non-empty, a rule matched in it).
-pub fn scan_commit_message(
+/// The matches in the message of commit `id` (its first
+/// [`MAX_MESSAGE_BYTES`]), and whether the message is non-empty.
+pub fn find_in_message(
     repository: &Repository,
     id: Oid,
     scanner: &Scanner,
-    set: &mut FindingSet,
-) -> Result<(bool, bool), GitError> {
+) -> Result<(bool, Vec<crate::engine::Match>), GitError> {
     let commit = repository
         .find_commit(id)
         .git_context(|| format!("reading commit {id}"))?;
     let message = commit.message_bytes();
     if message.is_empty() {
-        return Ok((false, false));
+        return Ok((false, Vec::new()));
     }
     let data = &message[..message.len().min(MAX_MESSAGE_BYTES)];
-    let matches = scanner.find(data);
+    Ok((true, scanner.find(data)))
+}
+
+/// Adds the findings of `matches`, found in the message of commit `id`
+/// ([`find_in_message`]), to `set`.
+pub fn add_message_findings(
+    repository: &Repository,
+    id: Oid,
+    scanner: &Scanner,
+    matches: &[crate::engine::Match],
+    set: &mut FindingSet,
+) -> Result<(), GitError> {
     if matches.is_empty() {
-        return Ok((true, false));
+        return Ok(());
     }
+    let commit = repository
+        .find_commit(id)
+        .git_context(|| format!("reading commit {id}"))?;
     let meta = commit_meta(scanner, &commit);
     let ctx = BlobContext {
         path: COMMIT_MESSAGE_PATH,
         commit: Some(&meta),
     };
-    for f in scanner.findings(&matches, &ctx) {
+    for f in scanner.findings(matches, &ctx) {
         set.add(
             f,
             Origin {
@@ -121,7 +137,7 @@ pub fn scan_commit_message(
             },
         );
     }
-    Ok((true, true))
+    Ok(())
 }
 
 /// Scans the message of the annotated tag `tag` (reached through the ref

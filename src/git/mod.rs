@@ -160,6 +160,52 @@ pub fn path_string(path: &[u8]) -> String {
     crate::escape::bytes(path).into_owned()
 }
 
+/// `f` applied to each commit of `ids`, in parallel over the rayon pool
+/// with one repository handle per worker (libgit2 handles are not shared
+/// across threads), results in the order of `ids`. On failure the error
+/// of the earliest failing commit is returned, as a serial loop would.
+/// Short lists, and single-threaded pools, run on the calling thread.
+pub(crate) fn per_commit<T: Send + Sync>(
+    repository: &git2::Repository,
+    ids: &[git2::Oid],
+    f: &(dyn Fn(&git2::Repository, git2::Oid) -> Result<T, GitError> + Sync),
+) -> Result<Vec<T>, GitError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::OnceLock;
+    const CHUNK: usize = 16;
+    if ids.len() < 4 * CHUNK || rayon::current_num_threads() < 2 {
+        return ids.iter().map(|&id| f(repository, id)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<OnceLock<Result<T, GitError>>> = ids.iter().map(|_| OnceLock::new()).collect();
+    let work = |repo: &git2::Repository| loop {
+        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+        if start >= ids.len() {
+            break;
+        }
+        for i in start..ids.len().min(start + CHUNK) {
+            let _ = slots[i].set(f(repo, ids[i]));
+        }
+    };
+    let git_dir = repository.path().to_path_buf();
+    rayon::broadcast(|_| {
+        // A worker that cannot open the repository takes no work; the
+        // calling thread finishes whatever is left.
+        if let Ok(own) = git2::Repository::open(&git_dir) {
+            work(&own);
+        }
+    });
+    work(repository);
+    slots
+        .into_iter()
+        .zip(ids)
+        .map(|(slot, &id)| match slot.into_inner() {
+            Some(r) => r,
+            None => f(repository, id),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
