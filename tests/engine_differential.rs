@@ -232,14 +232,9 @@ fn sample(hir: &Hir, rng: &mut Rng, out: &mut Vec<u8>) {
     }
 }
 
+/// A rule regex parsed as the engine compiles it.
 fn parse(pattern: &str) -> Option<Hir> {
-    regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .ok()
-        .or_else(|| regex_syntax::Parser::new().parse(pattern).ok())
+    leakgate::engine::literals::parse(pattern)
 }
 
 const CONTEXTS: &[(&str, &str)] = &[

@@ -59,7 +59,7 @@ pub const MAX_ANCHOR: usize = 2 << 10;
 /// `pattern` parsed the way `rules::compile` compiles it (bytes, no
 /// Unicode; Unicode only when that fails), so that properties read from
 /// the parse (lengths in bytes, literals) hold for the compiled regex.
-fn parse(pattern: &str) -> Option<Hir> {
+pub fn parse(pattern: &str) -> Option<Hir> {
     regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
